@@ -132,7 +132,8 @@ pub struct Cidr {
 impl Cidr {
     /// Parses `a.b.c.d/n` or `x::y/n`; host bits must be zero.
     pub fn parse(s: &str) -> Result<Cidr, String> {
-        let (a, p) = s.split_once('/').ok_or_else(|| format!("{s:?} has no prefix length (expected e.g. 10.244.0.0/16)"))?;
+        let (a, p) =
+            s.split_once('/').ok_or_else(|| format!("{s:?} has no prefix length (expected e.g. 10.244.0.0/16)"))?;
         let addr: IpAddr = a.parse().map_err(|_| format!("{a:?} is not an IP address"))?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
         let prefix: u8 = p
@@ -300,7 +301,10 @@ pub fn validate(input: &PatchInput) -> Vec<Problem> {
             problems.push(Problem::new(
                 field,
                 "No subnets given",
-                format!("{field} needs at least one CIDR (Talos' default is {}).", if field == "pod_subnets" { facts::DEFAULT_POD_SUBNET } else { facts::DEFAULT_SERVICE_SUBNET }),
+                format!(
+                    "{field} needs at least one CIDR (Talos' default is {}).",
+                    if field == "pod_subnets" { facts::DEFAULT_POD_SUBNET } else { facts::DEFAULT_SERVICE_SUBNET }
+                ),
             ));
         }
         for (i, s) in list.iter().enumerate() {
@@ -392,7 +396,10 @@ fn legacy_patch(input: &PatchInput, machine: MachineType) -> String {
                 "features",
                 Node::map([(
                     "kubePrism",
-                    Node::map([("enabled", Node::Bool(input.kubeprism_enabled)), ("port", Node::Int(input.kubeprism_port))]),
+                    Node::map([
+                        ("enabled", Node::Bool(input.kubeprism_enabled)),
+                        ("port", Node::Int(input.kubeprism_port)),
+                    ]),
                 )]),
             )]),
         ),

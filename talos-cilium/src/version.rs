@@ -22,7 +22,11 @@ pub struct VersionError {
 
 impl fmt::Display for VersionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a version: {} (expected e.g. \"v1.13\", \"1.14.0\" or \"v1.14.0-rc.1\")", self.input, self.reason)
+        write!(
+            f,
+            "{:?} is not a version: {} (expected e.g. \"v1.13\", \"1.14.0\" or \"v1.14.0-rc.1\")",
+            self.input, self.reason
+        )
     }
 }
 impl std::error::Error for VersionError {}

@@ -31,8 +31,12 @@ fn patches_fit_what_talos_generates() {
     for v in VERSIONS {
         for machine in ["controlplane", "worker"] {
             let base = load_docs(&dir.join(format!("v{v}/base-{machine}.yaml")));
-            let out = build(&PatchInput { talos_version: format!("v{v}"), machine_type: machine.into(), ..Default::default() })
-                .unwrap_or_else(|p| panic!("v{v} {machine}: {p:?}"));
+            let out = build(&PatchInput {
+                talos_version: format!("v{v}"),
+                machine_type: machine.into(),
+                ..Default::default()
+            })
+            .unwrap_or_else(|p| panic!("v{v} {machine}: {p:?}"));
             let patches: Vec<Y> = out.patches.iter().map(|p| serde_yaml_ng::from_str(p).unwrap()).collect();
             if out.format == "multidoc" {
                 for p in &patches {
@@ -48,10 +52,12 @@ fn patches_fit_what_talos_generates() {
                 let p = &patches[0];
                 // cluster.network exists and holds the subnets we set
                 assert!(v1["cluster"]["network"]["podSubnets"].is_sequence(), "v{v} {machine}");
-                assert_eq!(p["cluster"]["network"]["podSubnets"], v1["cluster"]["network"]["podSubnets"], "default pod subnet, v{v}");
                 assert_eq!(
-                    p["cluster"]["network"]["serviceSubnets"],
-                    v1["cluster"]["network"]["serviceSubnets"],
+                    p["cluster"]["network"]["podSubnets"], v1["cluster"]["network"]["podSubnets"],
+                    "default pod subnet, v{v}"
+                );
+                assert_eq!(
+                    p["cluster"]["network"]["serviceSubnets"], v1["cluster"]["network"]["serviceSubnets"],
                     "default service subnet, v{v}"
                 );
                 if machine == "controlplane" {
@@ -84,11 +90,9 @@ fn multidoc_patches_match_the_talos_schema_kinds() {
         let kind = doc["kind"].as_str().unwrap();
         assert!(text.contains(&format!("\"{kind}\"")), "{kind} not in the Talos schema");
         // every field we set (except the patch directive) is a property of that kind in the schema
-        let def = defs
-            .as_object()
-            .unwrap()
-            .values()
-            .find(|d| d.pointer("/properties/kind/enum").and_then(|e| e.as_array()).is_some_and(|e| e.iter().any(|k| k == kind)));
+        let def = defs.as_object().unwrap().values().find(|d| {
+            d.pointer("/properties/kind/enum").and_then(|e| e.as_array()).is_some_and(|e| e.iter().any(|k| k == kind))
+        });
         let def = def.unwrap_or_else(|| panic!("no schema definition for {kind}"));
         for key in doc.as_mapping().unwrap().keys() {
             let key = key.as_str().unwrap();

@@ -103,7 +103,12 @@ pub trait Resource: Send + Sync {
     /// Rewrites a state stored by schema `version` (JSON) into the current
     /// schema's shape (JSON). Called only when `version` differs from the
     /// current schema version.
-    fn upgrade_state(&self, _ctx: &Ctx, version: i64, _state: serde_json::Value) -> Result<serde_json::Value, Diagnostics> {
+    fn upgrade_state(
+        &self,
+        _ctx: &Ctx,
+        version: i64,
+        _state: serde_json::Value,
+    ) -> Result<serde_json::Value, Diagnostics> {
         Err(vec![Diagnostic::error(
             "Unsupported state version",
             format!(

@@ -70,10 +70,9 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut AttributePath, depth: usize) -> Result
             other => Err(err(path, format!("bool required, got {}", mp_kind(other)))),
         },
         Type::String => match mp {
-            Mp::String(s) => s
-                .as_str()
-                .map(|s| Value::String(s.to_string()))
-                .ok_or_else(|| err(path, "string is not valid UTF-8")),
+            Mp::String(s) => {
+                s.as_str().map(|s| Value::String(s.to_string())).ok_or_else(|| err(path, "string is not valid UTF-8"))
+            }
             other => Err(err(path, format!("string required, got {}", mp_kind(other)))),
         },
         Type::Number => match mp {
@@ -110,8 +109,8 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut AttributePath, depth: usize) -> Result
                 Mp::String(s) => s.as_bytes().to_vec(),
                 _ => return Err(err(path, "dynamic value type must be JSON bytes")),
             };
-            let tj: serde_json::Value =
-                serde_json::from_slice(&tjson).map_err(|e| err(path, format!("dynamic value type is not JSON: {e}")))?;
+            let tj: serde_json::Value = serde_json::from_slice(&tjson)
+                .map_err(|e| err(path, format!("dynamic value type is not JSON: {e}")))?;
             let t = Type::from_json(&tj).map_err(|e| err(path, e))?;
             let inner = from_mp(&pair[1], &t, path, depth + 1)?;
             Ok(Value::Dynamic(t, Box::new(inner)))
@@ -180,7 +179,9 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut AttributePath, depth: usize) -> Result
 
 fn is_decimal(s: &str) -> bool {
     let t = s.strip_prefix('-').unwrap_or(s);
-    !t.is_empty() && t.parse::<f64>().is_ok() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    !t.is_empty()
+        && t.parse::<f64>().is_ok()
+        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
 }
 
 fn mp_kind(m: &Mp) -> &'static str {
@@ -317,8 +318,8 @@ pub fn implied_type(v: &Value) -> Type {
 
 /// Decodes a JSON DynamicValue (or raw state) of type `ty`.
 pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
-    let j: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| err(&AttributePath::default(), format!("invalid JSON: {e}")))?;
+    let j: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| err(&AttributePath::default(), format!("invalid JSON: {e}")))?;
     from_json(&j, ty, &mut AttributePath::default())
 }
 
@@ -400,7 +401,9 @@ fn json_implied(j: &serde_json::Value) -> Value {
     match j {
         J::Null => Value::Null,
         J::Bool(b) => Value::Bool(*b),
-        J::Number(n) => Value::Number(n.as_i64().map(Number::Int).unwrap_or_else(|| Number::Float(n.as_f64().unwrap_or(0.0)))),
+        J::Number(n) => {
+            Value::Number(n.as_i64().map(Number::Int).unwrap_or_else(|| Number::Float(n.as_f64().unwrap_or(0.0))))
+        }
         J::String(s) => Value::String(s.clone()),
         J::Array(a) => Value::Tuple(a.iter().map(json_implied).collect()),
         J::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), json_implied(v))).collect()),

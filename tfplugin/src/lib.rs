@@ -53,7 +53,8 @@ mod service;
 mod value;
 
 pub use api::{
-    ApplyRequest, Ctx, DataSource, Function, FunctionError, PlanRequest, PlanResponse, Provider, Resource, StateResponse,
+    ApplyRequest, Ctx, DataSource, Function, FunctionError, PlanRequest, PlanResponse, Provider, Resource,
+    StateResponse,
 };
 pub use codec::CodecError;
 pub use diag::{AttributePath, Diagnostic, Diagnostics, Severity, Step, has_errors};

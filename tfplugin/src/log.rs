@@ -61,10 +61,7 @@ pub fn format_line(level: Level, message: &str, fields: &[(&str, &str)]) -> Stri
     obj.insert("@level".into(), level.name().into());
     obj.insert("@message".into(), message.into());
     obj.insert("@module".into(), "provider".into());
-    obj.insert(
-        "@timestamp".into(),
-        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().into(),
-    );
+    obj.insert("@timestamp".into(), chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().into());
     for (k, v) in fields {
         obj.insert((*k).into(), (*v).into());
     }

@@ -219,7 +219,10 @@ pub struct Schema {
 
 impl Schema {
     pub fn new(version: i64, description: &str, attributes: Vec<Attribute>) -> Self {
-        Schema { version, block: Block { attributes, blocks: Vec::new(), description: description.to_string(), deprecated: false } }
+        Schema {
+            version,
+            block: Block { attributes, blocks: Vec::new(), description: description.to_string(), deprecated: false },
+        }
     }
     pub fn value_type(&self) -> Type {
         self.block.value_type()

@@ -128,8 +128,10 @@ impl Running {
 }
 
 fn server_certificate() -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), ServeError> {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| ServeError::Tls(e.to_string()))?;
-    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).map_err(|e| ServeError::Tls(e.to_string()))?;
+    let key =
+        rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| ServeError::Tls(e.to_string()))?;
+    let mut params =
+        rcgen::CertificateParams::new(vec!["localhost".to_string()]).map_err(|e| ServeError::Tls(e.to_string()))?;
     params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.key_usages = vec![
@@ -138,7 +140,8 @@ fn server_certificate() -> Result<(CertificateDer<'static>, PrivateKeyDer<'stati
         rcgen::KeyUsagePurpose::KeyAgreement,
         rcgen::KeyUsagePurpose::KeyCertSign,
     ];
-    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth, rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    params.extended_key_usages =
+        vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth, rcgen::ExtendedKeyUsagePurpose::ClientAuth];
     let cert = params.self_signed(&key).map_err(|e| ServeError::Tls(e.to_string()))?;
     let der = CertificateDer::from(cert.der().to_vec());
     let key = PrivateKeyDer::try_from(key.serialize_der()).map_err(|e| ServeError::Tls(e.to_string()))?;
@@ -209,8 +212,7 @@ impl ClientCertVerifier for PinnedClientCert {
 fn tls_config(client_pem: &str) -> Result<(Arc<rustls::ServerConfig>, Vec<u8>), ServeError> {
     let pinned = parse_client_cert(client_pem)?;
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier =
-        Arc::new(PinnedClientCert { pinned, algorithms: provider.signature_verification_algorithms });
+    let verifier = Arc::new(PinnedClientCert { pinned, algorithms: provider.signature_verification_algorithms });
     let (cert, key) = server_certificate()?;
     let der = cert.as_ref().to_vec();
     let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
@@ -288,7 +290,8 @@ impl plugin::grpc_broker_server::GrpcBroker for Broker {
 fn temp_socket_dir() -> io::Result<PathBuf> {
     let base = std::env::temp_dir();
     for attempt in 0..100u32 {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let dir = base.join(format!("tfplugin-{}-{nanos}-{attempt}", std::process::id()));
         match std::fs::create_dir(&dir) {
             Ok(()) => {

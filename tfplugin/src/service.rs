@@ -112,7 +112,10 @@ fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value,
         Ok(Value::Null)
     };
     r.map_err(|e| {
-        vec![Diagnostic::error(format!("Invalid {what}"), format!("Could not decode the {what}: {}", e.message)).at(e.path)]
+        vec![
+            Diagnostic::error(format!("Invalid {what}"), format!("Could not decode the {what}: {}", e.message))
+                .at(e.path),
+        ]
     })
 }
 
@@ -148,7 +151,10 @@ macro_rules! tri {
 
 #[tonic::async_trait]
 impl PbProvider for ProviderService {
-    async fn get_metadata(&self, _: Request<pb::get_metadata::Request>) -> Result<Response<pb::get_metadata::Response>, Status> {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
             diagnostics: Vec::new(),
@@ -158,8 +164,18 @@ impl PbProvider for ProviderService {
                 .keys()
                 .map(|n| pb::get_metadata::DataSourceMetadata { type_name: n.clone() })
                 .collect(),
-            resources: self.reg.resources.keys().map(|n| pb::get_metadata::ResourceMetadata { type_name: n.clone() }).collect(),
-            functions: self.reg.functions.keys().map(|n| pb::get_metadata::FunctionMetadata { name: n.clone() }).collect(),
+            resources: self
+                .reg
+                .resources
+                .keys()
+                .map(|n| pb::get_metadata::ResourceMetadata { type_name: n.clone() })
+                .collect(),
+            functions: self
+                .reg
+                .functions
+                .keys()
+                .map(|n| pb::get_metadata::FunctionMetadata { name: n.clone() })
+                .collect(),
             ephemeral_resources: Vec::new(),
         }))
     }
@@ -235,11 +251,19 @@ impl PbProvider for ProviderService {
         let ty = schema.value_type();
         let raw = req.raw_state.map(|r| r.json).unwrap_or_default();
         if raw.is_empty() {
-            bail!(resp, vec![Diagnostic::error("Unsupported state format", "Only JSON states can be upgraded (flatmap states predate Terraform 0.12).")]);
+            bail!(
+                resp,
+                vec![Diagnostic::error(
+                    "Unsupported state format",
+                    "Only JSON states can be upgraded (flatmap states predate Terraform 0.12)."
+                )]
+            );
         }
         let json: serde_json::Value = tri!(
-            serde_json::from_slice(&raw)
-                .map_err(|e| vec![Diagnostic::error("Invalid stored state", format!("The stored state is not JSON: {e}"))]),
+            serde_json::from_slice(&raw).map_err(|e| vec![Diagnostic::error(
+                "Invalid stored state",
+                format!("The stored state is not JSON: {e}")
+            )]),
             resp
         );
         let current = schema.version;
@@ -262,11 +286,13 @@ impl PbProvider for ProviderService {
             tri!(r, resp)
         };
         let value = tri!(
-            Value::from_json(&upgraded, &ty).map_err(|e| vec![Diagnostic::error(
-                "Invalid stored state",
-                format!("The upgraded state does not match the schema: {}", e.message)
-            )
-            .at(e.path)]),
+            Value::from_json(&upgraded, &ty).map_err(|e| vec![
+                Diagnostic::error(
+                    "Invalid stored state",
+                    format!("The upgraded state does not match the schema: {}", e.message)
+                )
+                .at(e.path)
+            ]),
             resp
         );
         let mut r = resp;
@@ -293,7 +319,10 @@ impl PbProvider for ProviderService {
         bail!(resp, d)
     }
 
-    async fn read_resource(&self, req: Request<pb::read_resource::Request>) -> Result<Response<pb::read_resource::Response>, Status> {
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::read_resource::Response::default();
         let (res, schema) = tri!(self.resource(&req.type_name), resp);
@@ -430,14 +459,20 @@ impl PbProvider for ProviderService {
         Err(Status::unimplemented("this provider has no ephemeral resources"))
     }
 
-    async fn get_functions(&self, _: Request<pb::get_functions::Request>) -> Result<Response<pb::get_functions::Response>, Status> {
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
         Ok(Response::new(pb::get_functions::Response {
             functions: self.reg.functions.iter().map(|(n, f)| (n.clone(), f.signature().to_proto())).collect(),
             diagnostics: Vec::new(),
         }))
     }
 
-    async fn call_function(&self, req: Request<pb::call_function::Request>) -> Result<Response<pb::call_function::Response>, Status> {
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
         let req = req.into_inner();
         let fail = |text: String, argument: Option<i64>| {
             Ok(Response::new(pb::call_function::Response {
@@ -471,7 +506,10 @@ impl PbProvider for ProviderService {
         }
     }
 
-    async fn stop_provider(&self, _: Request<pb::stop_provider::Request>) -> Result<Response<pb::stop_provider::Response>, Status> {
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
         log::debug("StopProvider received: cancelling in-flight work", &[]);
         self.reg.cancel.store(true, Ordering::SeqCst);
         Ok(Response::new(pb::stop_provider::Response { error: String::new() }))

@@ -47,8 +47,7 @@ impl Type {
             Type::Set(t) => json!(["set", t.to_json()]),
             Type::Map(t) => json!(["map", t.to_json()]),
             Type::Object(a) => {
-                let m: serde_json::Map<String, J> =
-                    a.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+                let m: serde_json::Map<String, J> = a.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
                 json!(["object", m])
             }
             Type::Tuple(ts) => json!(["tuple", ts.iter().map(Type::to_json).collect::<Vec<_>>()]),
@@ -156,7 +155,9 @@ pub enum Value {
     Null,
     /// Not known until apply. `refinements` keeps the msgpack payload of a
     /// refined unknown (extension 12) so it can be sent back unchanged.
-    Unknown { refinements: Option<Vec<u8>> },
+    Unknown {
+        refinements: Option<Vec<u8>>,
+    },
     Bool(bool),
     Number(Number),
     String(String),
@@ -274,7 +275,9 @@ impl Value {
                 Number::Int(i) => J::from(*i),
                 Number::Uint(u) => J::from(*u),
                 Number::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
-                Number::Big(s) => s.parse::<serde_json::Number>().map(J::Number).unwrap_or_else(|_| J::String(s.clone())),
+                Number::Big(s) => {
+                    s.parse::<serde_json::Number>().map(J::Number).unwrap_or_else(|_| J::String(s.clone()))
+                }
             },
             Value::String(s) => J::String(s.clone()),
             Value::List(v) | Value::Set(v) | Value::Tuple(v) => J::Array(v.iter().map(Value::to_json).collect()),

@@ -1,0 +1,2 @@
+//! Provider functions, one file each.
+pub mod config_format;

@@ -1,0 +1,2 @@
+//! Managed resources, one file each (same stem as the example, doc and acceptance test).
+pub mod cilium_talos_patch;
