@@ -37,7 +37,7 @@ enum Command {
         check: bool,
     },
     /// Renders a Helm chart like `helm template` (same flags, same output bytes).
-    Template(TemplateArgs),
+    Template(Box<TemplateArgs>),
 }
 
 #[derive(clap::Args)]

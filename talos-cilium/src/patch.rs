@@ -574,7 +574,7 @@ mod tests {
         assert_eq!(v["k8sServiceHost"], Y::from("10.0.0.10"));
         assert_eq!(v["k8sServicePort"], Y::from(6443));
         let d = docs(&out);
-        let prism = d.iter().find(|d| d["kind"] == Y::from("KubePrismConfig")).unwrap();
+        let prism = d.iter().find(|d| d["kind"] == "KubePrismConfig").unwrap();
         assert_eq!(prism["$patch"], Y::from("delete"));
     }
 

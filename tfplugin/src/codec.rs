@@ -513,11 +513,10 @@ mod tests {
         }
         // deep nesting beyond the limit
         let mut deep = Type::String;
-        let mut bytes = Vec::new();
         for _ in 0..(MAX_DEPTH + 5) {
             deep = Type::list(deep);
-            bytes.push(0x91);
         }
+        let mut bytes = vec![0x91; MAX_DEPTH + 5];
         bytes.push(0xa1);
         bytes.push(b'x');
         assert!(decode_msgpack(&bytes, &deep).is_err());

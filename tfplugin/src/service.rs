@@ -132,10 +132,12 @@ fn diags(d: &[Diagnostic]) -> Vec<pb::Diagnostic> {
     d.iter().map(Diagnostic::to_proto).collect()
 }
 
+/// Returns `$resp` with the diagnostics `$d` (a slice or Vec of Diagnostic).
 macro_rules! bail {
     ($resp:expr, $d:expr) => {{
         let mut r = $resp;
-        r.diagnostics = diags(&$d);
+        let d: &[Diagnostic] = &$d;
+        r.diagnostics = diags(d);
         return Ok(Response::new(r));
     }};
 }
@@ -253,7 +255,7 @@ impl PbProvider for ProviderService {
         if raw.is_empty() {
             bail!(
                 resp,
-                vec![Diagnostic::error(
+                [Diagnostic::error(
                     "Unsupported state format",
                     "Only JSON states can be upgraded (flatmap states predate Terraform 0.12)."
                 )]
@@ -272,7 +274,7 @@ impl PbProvider for ProviderService {
         } else if req.version > current {
             bail!(
                 resp,
-                vec![Diagnostic::error(
+                [Diagnostic::error(
                     "State written by a newer provider",
                     format!(
                         "The state of {} has schema version {}, newer than this provider's {current}. Use the provider version that wrote it.",
@@ -408,7 +410,7 @@ impl PbProvider for ProviderService {
         let req = req.into_inner();
         bail!(
             pb::move_resource_state::Response::default(),
-            vec![Diagnostic::error(
+            [Diagnostic::error(
                 "Move not supported",
                 format!("{} cannot be moved from {}.", req.target_type_name, req.source_type_name)
             )]
