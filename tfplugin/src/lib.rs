@@ -47,6 +47,7 @@ mod api;
 pub mod codec;
 mod diag;
 pub mod log;
+mod p521;
 mod schema;
 mod server;
 mod service;

@@ -211,8 +211,13 @@ impl ClientCertVerifier for PinnedClientCert {
 
 fn tls_config(client_pem: &str) -> Result<(Arc<rustls::ServerConfig>, Vec<u8>), ServeError> {
     let pinned = parse_client_cert(client_pem)?;
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = Arc::new(PinnedClientCert { pinned, algorithms: provider.signature_verification_algorithms });
+    // ring does the TLS work: it needs no start-up self-initialisation (aws-lc
+    // costs ~40 ms on first use, paid on every Terraform run). ring cannot
+    // verify P-521 signatures, which go-plugin hosts' client certificates use,
+    // so the verifier adds a P-521 algorithm of its own (crate::p521).
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let algorithms = crate::p521::with_p521(provider.signature_verification_algorithms);
+    let verifier = Arc::new(PinnedClientCert { pinned, algorithms });
     let (cert, key) = server_certificate()?;
     let der = cert.as_ref().to_vec();
     let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
@@ -394,7 +399,9 @@ pub fn serve<P: Provider>(provider: P) -> Result<(), ServeError> {
         });
         running.wait().await
     });
-    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    // Nothing is left to finish once the host closed the connection: do not
+    // wait for idle worker threads (it only delays the host).
+    rt.shutdown_background();
     r
 }
 

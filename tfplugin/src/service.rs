@@ -19,6 +19,8 @@ use crate::value::{Type, Value};
 
 pub(crate) struct Registry {
     provider: Box<dyn Provider>,
+    /// GetProviderSchema's answer, built once (Terraform asks many times).
+    schema_response: pb::get_provider_schema::Response,
     provider_type: Type,
     resources: BTreeMap<String, (Arc<dyn Resource>, crate::Schema)>,
     data_sources: BTreeMap<String, (Arc<dyn DataSource>, crate::Schema)>,
@@ -35,7 +37,7 @@ pub struct ProviderService {
 impl ProviderService {
     pub fn new<P: Provider>(provider: P) -> Self {
         let provider_type = provider.schema().value_type();
-        let resources = provider
+        let resources: BTreeMap<String, (Arc<dyn Resource>, crate::Schema)> = provider
             .resources()
             .into_iter()
             .map(|r| {
@@ -43,7 +45,7 @@ impl ProviderService {
                 (r.type_name().to_string(), (r, s))
             })
             .collect();
-        let data_sources = provider
+        let data_sources: BTreeMap<String, (Arc<dyn DataSource>, crate::Schema)> = provider
             .data_sources()
             .into_iter()
             .map(|d| {
@@ -51,10 +53,28 @@ impl ProviderService {
                 (d.type_name().to_string(), (d, s))
             })
             .collect();
-        let functions = provider.functions().into_iter().map(|f| (f.name().to_string(), f)).collect();
+        let functions: BTreeMap<String, Arc<dyn Function>> =
+            provider.functions().into_iter().map(|f| (f.name().to_string(), f)).collect();
+        let schema_response = pb::get_provider_schema::Response {
+            provider: Some(provider.schema().to_proto()),
+            resource_schemas: resources
+                .iter()
+                .map(|(n, (_, s)): (&String, &(Arc<dyn Resource>, crate::Schema))| (n.clone(), s.to_proto()))
+                .collect(),
+            data_source_schemas: data_sources
+                .iter()
+                .map(|(n, (_, s)): (&String, &(Arc<dyn DataSource>, crate::Schema))| (n.clone(), s.to_proto()))
+                .collect(),
+            diagnostics: Vec::new(),
+            provider_meta: None,
+            server_capabilities: Some(capabilities()),
+            functions: functions.iter().map(|(n, f)| (n.clone(), f.signature().to_proto())).collect(),
+            ephemeral_resource_schemas: Default::default(),
+        };
         ProviderService {
             reg: Arc::new(Registry {
                 provider: Box::new(provider),
+                schema_response,
                 provider_type,
                 resources,
                 data_sources,
@@ -186,16 +206,7 @@ impl PbProvider for ProviderService {
         &self,
         _: Request<pb::get_provider_schema::Request>,
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
-        Ok(Response::new(pb::get_provider_schema::Response {
-            provider: Some(self.reg.provider.schema().to_proto()),
-            resource_schemas: self.reg.resources.iter().map(|(n, (_, s))| (n.clone(), s.to_proto())).collect(),
-            data_source_schemas: self.reg.data_sources.iter().map(|(n, (_, s))| (n.clone(), s.to_proto())).collect(),
-            diagnostics: Vec::new(),
-            provider_meta: None,
-            server_capabilities: Some(capabilities()),
-            functions: self.reg.functions.iter().map(|(n, f)| (n.clone(), f.signature().to_proto())).collect(),
-            ephemeral_resource_schemas: Default::default(),
-        }))
+        Ok(Response::new(self.reg.schema_response.clone()))
     }
 
     async fn get_resource_identity_schemas(
@@ -519,5 +530,7 @@ impl PbProvider for ProviderService {
 }
 
 fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false }
+    // get_provider_schema_optional: Terraform may reuse the schema it already has
+    // instead of asking every new provider instance again.
+    pb::ServerCapabilities { plan_destroy: false, get_provider_schema_optional: true, move_resource_state: false }
 }

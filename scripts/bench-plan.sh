@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Benchmarks the provider as Terraform sees it:
+#  1. handshake: time from process start to the go-plugin handshake line;
+#  2. `terraform plan` wall time for 10 cilium_talos_patch resources, against
+#     the same plan with 10 built-in terraform_data resources (target: <= 2x).
+# Usage: scripts/bench-plan.sh [RUNS]   (default 15 runs each; median reported)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+runs=${1:-15}
+command -v terraform >/dev/null || { echo "terraform is required" >&2; exit 1; }
+command -v openssl >/dev/null || { echo "openssl is required (client certificate for the handshake bench)" >&2; exit 1; }
+
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+cargo build --release --locked -q -p terraform-provider-cilium
+bin="$root/target/release/terraform-provider-cilium"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+dest="$work/mirror/registry.terraform.io/talos-cilium/cilium/$version/linux_amd64"
+mkdir -p "$dest"
+cp "$bin" "$dest/terraform-provider-cilium_v$version"
+cat > "$work/rc" <<CFG
+provider_installation {
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["registry.terraform.io/talos-cilium/cilium"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/talos-cilium/cilium"]
+  }
+}
+CFG
+export TF_CLI_CONFIG_FILE="$work/rc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+unset TF_LOG TF_LOG_PROVIDER
+
+mkdir -p "$work/cilium" "$work/builtin"
+{
+  echo 'terraform {'
+  echo '  required_providers {'
+  echo '    cilium = { source = "talos-cilium/cilium" }'
+  echo '  }'
+  echo '}'
+  for i in $(seq 1 10); do
+    echo "resource \"cilium_talos_patch\" \"n$i\" {"
+    echo "  talos_version = \"v1.$((4 + i))\""
+    echo "  machine_type  = \"$([ $((i % 2)) = 0 ] && echo worker || echo controlplane)\""
+    echo "}"
+  done
+} > "$work/cilium/main.tf"
+for i in $(seq 1 10); do
+  printf 'resource "terraform_data" "n%d" {\n  input = "v1.%d"\n}\n' "$i" "$((4 + i))"
+done > "$work/builtin/main.tf"
+(cd "$work/cilium" && terraform init -no-color >/dev/null)
+(cd "$work/builtin" && terraform init -no-color >/dev/null)
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:secp521r1 -nodes -keyout "$work/key.pem" \
+  -out "$work/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
+
+python3 - "$work" "$bin" "$runs" <<'PY'
+import os, statistics, subprocess, sys, time
+work, binary, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+def handshake():
+    env = dict(os.environ)
+    env.update({
+        "TF_PLUGIN_MAGIC_COOKIE": "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
+        "PLUGIN_PROTOCOL_VERSIONS": "6",
+        "PLUGIN_CLIENT_CERT": open(os.path.join(work, "cert.pem")).read(),
+    })
+    t0 = time.perf_counter()
+    p = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    line = p.stdout.readline()
+    dt = time.perf_counter() - t0
+    p.kill(); p.wait()
+    assert line.startswith(b"1|6|unix|"), line
+    return dt
+
+def plan(d):
+    t0 = time.perf_counter()
+    subprocess.run(["terraform", "plan", "-no-color", "-refresh=false"], cwd=os.path.join(work, d),
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+for _ in range(2):
+    plan("cilium"); plan("builtin"); handshake()
+hs = sorted(handshake() for _ in range(runs))
+c, b = [], []
+for _ in range(runs):  # interleaved, so machine noise hits both alike
+    c.append(plan("cilium")); b.append(plan("builtin"))
+mc, mb = statistics.median(c), statistics.median(b)
+print(f"handshake (process start -> handshake line), median of {runs}: {statistics.median(hs)*1000:.1f} ms (min {hs[0]*1000:.1f})")
+print(f"terraform plan, 10 x cilium_talos_patch: median {mc*1000:.0f} ms (min {min(c)*1000:.0f})")
+print(f"terraform plan, 10 x terraform_data:     median {mb*1000:.0f} ms (min {min(b)*1000:.0f})")
+print(f"ratio: {mc/mb:.2f}x (target <= 2x)")
+PY
