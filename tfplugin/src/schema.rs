@@ -1,0 +1,589 @@
+//! Schema model: blocks, attributes, nested attributes and blocks, functions.
+
+use crate::types::Type;
+use tfplugin_proto::tfplugin6 as pb;
+
+/// How a description is formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DescriptionKind {
+    /// Plain text.
+    Plain,
+    /// Markdown (the registry renders it).
+    #[default]
+    Markdown,
+}
+
+impl DescriptionKind {
+    fn to_proto(self) -> i32 {
+        match self {
+            DescriptionKind::Plain => pb::StringKind::Plain as i32,
+            DescriptionKind::Markdown => pb::StringKind::Markdown as i32,
+        }
+    }
+}
+
+/// A versioned schema of a provider, resource or data source.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schema {
+    /// Schema version; bump it when stored state needs an upgrade.
+    pub version: i64,
+    /// The top-level block.
+    pub block: Block,
+}
+
+impl Schema {
+    /// A version-0 schema of `block`.
+    pub fn new(block: Block) -> Self {
+        Self { version: 0, block }
+    }
+
+    /// The same schema at `version`.
+    #[must_use]
+    pub fn with_version(mut self, version: i64) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The cty type of values of this schema.
+    pub fn value_type(&self) -> Type {
+        self.block.value_type()
+    }
+
+    pub(crate) fn to_proto(&self) -> pb::Schema {
+        let mut block = self.block.to_proto();
+        block.version = self.version;
+        pb::Schema {
+            version: self.version,
+            block: Some(block),
+        }
+    }
+}
+
+/// A configuration block: attributes and nested blocks.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Block {
+    /// Attributes, in documentation order.
+    pub attributes: Vec<Attribute>,
+    /// Nested blocks.
+    pub blocks: Vec<NestedBlock>,
+    /// Description.
+    pub description: String,
+    /// Format of the description.
+    pub description_kind: DescriptionKind,
+    /// Whether the whole block is deprecated.
+    pub deprecated: bool,
+}
+
+impl Block {
+    /// An empty block.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an attribute.
+    #[must_use]
+    pub fn attribute(mut self, a: Attribute) -> Self {
+        self.attributes.push(a);
+        self
+    }
+
+    /// Adds a nested block.
+    #[must_use]
+    pub fn block(mut self, b: NestedBlock) -> Self {
+        self.blocks.push(b);
+        self
+    }
+
+    /// Sets the description (markdown).
+    #[must_use]
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = d.into();
+        self
+    }
+
+    /// Looks up an attribute by name.
+    pub fn get_attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    /// The cty object type of this block's values.
+    pub fn value_type(&self) -> Type {
+        let mut attrs: std::collections::BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.value_type()))
+            .collect();
+        for b in &self.blocks {
+            let inner = b.block.value_type();
+            let t = match b.nesting {
+                BlockNesting::Single | BlockNesting::Group => inner,
+                BlockNesting::List => Type::list(inner),
+                BlockNesting::Set => Type::set(inner),
+                BlockNesting::Map => Type::map(inner),
+            };
+            attrs.insert(b.type_name.clone(), t);
+        }
+        Type::Object(attrs)
+    }
+
+    pub(crate) fn to_proto(&self) -> pb::schema::Block {
+        pb::schema::Block {
+            version: 0,
+            attributes: self.attributes.iter().map(Attribute::to_proto).collect(),
+            block_types: self.blocks.iter().map(NestedBlock::to_proto).collect(),
+            description: self.description.clone(),
+            description_kind: self.description_kind.to_proto(),
+            deprecated: self.deprecated,
+        }
+    }
+}
+
+/// What an attribute holds: a plain type or nested attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttributeKind {
+    /// A value of a cty type.
+    Type(Type),
+    /// Nested attributes (protocol 6 "nested_type").
+    Nested(NestedAttributes),
+}
+
+/// Nesting of [`NestedAttributes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectNesting {
+    /// One object.
+    Single,
+    /// A list of objects.
+    List,
+    /// A set of objects.
+    Set,
+    /// A map of objects.
+    Map,
+}
+
+/// Attributes nested inside an attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NestedAttributes {
+    /// How the objects are nested.
+    pub nesting: ObjectNesting,
+    /// The attributes of each object.
+    pub attributes: Vec<Attribute>,
+}
+
+impl NestedAttributes {
+    /// The cty type of the nested value.
+    pub fn value_type(&self) -> Type {
+        let obj = Type::Object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.clone(), a.value_type()))
+                .collect(),
+        );
+        match self.nesting {
+            ObjectNesting::Single => obj,
+            ObjectNesting::List => Type::list(obj),
+            ObjectNesting::Set => Type::set(obj),
+            ObjectNesting::Map => Type::map(obj),
+        }
+    }
+}
+
+/// An attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    /// Name.
+    pub name: String,
+    /// Type or nested attributes.
+    pub kind: AttributeKind,
+    /// Description.
+    pub description: String,
+    /// Format of the description.
+    pub description_kind: DescriptionKind,
+    /// Must be set in configuration.
+    pub required: bool,
+    /// May be set in configuration.
+    pub optional: bool,
+    /// Set by the provider (alone, or together with `optional`).
+    pub computed: bool,
+    /// Hidden in plan output.
+    pub sensitive: bool,
+    /// Never stored in state or plan (protocol 6.8+).
+    pub write_only: bool,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+impl Attribute {
+    fn new(name: impl Into<String>, kind: AttributeKind) -> Self {
+        Self {
+            name: name.into(),
+            kind,
+            description: String::new(),
+            description_kind: DescriptionKind::Markdown,
+            required: false,
+            optional: false,
+            computed: false,
+            sensitive: false,
+            write_only: false,
+            deprecated: false,
+        }
+    }
+
+    /// A required attribute of type `ty`.
+    pub fn required(name: impl Into<String>, ty: Type) -> Self {
+        Self {
+            required: true,
+            ..Self::new(name, AttributeKind::Type(ty))
+        }
+    }
+
+    /// An optional attribute of type `ty`.
+    pub fn optional(name: impl Into<String>, ty: Type) -> Self {
+        Self {
+            optional: true,
+            ..Self::new(name, AttributeKind::Type(ty))
+        }
+    }
+
+    /// A computed-only attribute of type `ty`.
+    pub fn computed(name: impl Into<String>, ty: Type) -> Self {
+        Self {
+            computed: true,
+            ..Self::new(name, AttributeKind::Type(ty))
+        }
+    }
+
+    /// An optional attribute that the provider fills when unset.
+    pub fn optional_computed(name: impl Into<String>, ty: Type) -> Self {
+        Self {
+            optional: true,
+            computed: true,
+            ..Self::new(name, AttributeKind::Type(ty))
+        }
+    }
+
+    /// An attribute with nested attributes; set required/optional/computed with the flag setters.
+    pub fn nested(
+        name: impl Into<String>,
+        nesting: ObjectNesting,
+        attributes: Vec<Attribute>,
+    ) -> Self {
+        Self::new(
+            name,
+            AttributeKind::Nested(NestedAttributes {
+                nesting,
+                attributes,
+            }),
+        )
+    }
+
+    /// Sets the description (markdown).
+    #[must_use]
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = d.into();
+        self
+    }
+
+    /// Marks the attribute sensitive.
+    #[must_use]
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    /// Marks the attribute write-only.
+    #[must_use]
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
+        self
+    }
+
+    /// Marks the attribute deprecated.
+    #[must_use]
+    pub fn deprecated(mut self) -> Self {
+        self.deprecated = true;
+        self
+    }
+
+    /// Sets the required flag (clears optional).
+    #[must_use]
+    pub fn with_required(mut self) -> Self {
+        self.required = true;
+        self.optional = false;
+        self
+    }
+
+    /// Sets the optional flag.
+    #[must_use]
+    pub fn with_optional(mut self) -> Self {
+        self.optional = true;
+        self.required = false;
+        self
+    }
+
+    /// Sets the computed flag.
+    #[must_use]
+    pub fn with_computed(mut self) -> Self {
+        self.computed = true;
+        self
+    }
+
+    /// The cty type of this attribute's values.
+    pub fn value_type(&self) -> Type {
+        match &self.kind {
+            AttributeKind::Type(t) => t.clone(),
+            AttributeKind::Nested(n) => n.value_type(),
+        }
+    }
+
+    pub(crate) fn to_proto(&self) -> pb::schema::Attribute {
+        let (ty, nested) = match &self.kind {
+            AttributeKind::Type(t) => (t.to_json_bytes(), None),
+            AttributeKind::Nested(n) => (
+                Vec::new(),
+                Some(pb::schema::Object {
+                    attributes: n.attributes.iter().map(Attribute::to_proto).collect(),
+                    nesting: match n.nesting {
+                        ObjectNesting::Single => pb::schema::object::NestingMode::Single,
+                        ObjectNesting::List => pb::schema::object::NestingMode::List,
+                        ObjectNesting::Set => pb::schema::object::NestingMode::Set,
+                        ObjectNesting::Map => pb::schema::object::NestingMode::Map,
+                    } as i32,
+                    ..Default::default()
+                }),
+            ),
+        };
+        pb::schema::Attribute {
+            name: self.name.clone(),
+            r#type: ty,
+            nested_type: nested,
+            description: self.description.clone(),
+            required: self.required,
+            optional: self.optional,
+            computed: self.computed,
+            sensitive: self.sensitive,
+            description_kind: self.description_kind.to_proto(),
+            deprecated: self.deprecated,
+            write_only: self.write_only,
+        }
+    }
+}
+
+/// Nesting of a [`NestedBlock`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockNesting {
+    /// At most one block; null when absent.
+    Single,
+    /// Exactly one block; an object of nulls when absent.
+    Group,
+    /// A list of blocks.
+    List,
+    /// A set of blocks.
+    Set,
+    /// Labelled blocks.
+    Map,
+}
+
+/// A block nested in a block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NestedBlock {
+    /// Block type name as written in configuration.
+    pub type_name: String,
+    /// The block's content.
+    pub block: Block,
+    /// How the block repeats.
+    pub nesting: BlockNesting,
+    /// Least number of blocks (list/set).
+    pub min_items: i64,
+    /// Greatest number of blocks (list/set); 0 = no limit.
+    pub max_items: i64,
+}
+
+impl NestedBlock {
+    /// A nested block without item limits.
+    pub fn new(type_name: impl Into<String>, nesting: BlockNesting, block: Block) -> Self {
+        Self {
+            type_name: type_name.into(),
+            block,
+            nesting,
+            min_items: 0,
+            max_items: 0,
+        }
+    }
+
+    fn to_proto(&self) -> pb::schema::NestedBlock {
+        use pb::schema::nested_block::NestingMode as N;
+        pb::schema::NestedBlock {
+            type_name: self.type_name.clone(),
+            block: Some(self.block.to_proto()),
+            nesting: match self.nesting {
+                BlockNesting::Single => N::Single,
+                BlockNesting::Group => N::Group,
+                BlockNesting::List => N::List,
+                BlockNesting::Set => N::Set,
+                BlockNesting::Map => N::Map,
+            } as i32,
+            min_items: self.min_items,
+            max_items: self.max_items,
+        }
+    }
+}
+
+/// A parameter of a provider function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Display name.
+    pub name: String,
+    /// Type constraint.
+    pub ty: Type,
+    /// Whether null may be passed.
+    pub allow_null: bool,
+    /// Whether unknown values are passed through (otherwise Terraform skips the call).
+    pub allow_unknown: bool,
+    /// Description.
+    pub description: String,
+    /// Format of the description.
+    pub description_kind: DescriptionKind,
+}
+
+impl Parameter {
+    /// A parameter that accepts neither null nor unknown values.
+    pub fn new(name: impl Into<String>, ty: Type) -> Self {
+        Self {
+            name: name.into(),
+            ty,
+            allow_null: false,
+            allow_unknown: false,
+            description: String::new(),
+            description_kind: DescriptionKind::Markdown,
+        }
+    }
+
+    /// Sets the description (markdown).
+    #[must_use]
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = d.into();
+        self
+    }
+
+    fn to_proto(&self) -> pb::function::Parameter {
+        pb::function::Parameter {
+            name: self.name.clone(),
+            r#type: self.ty.to_json_bytes(),
+            allow_null_value: self.allow_null,
+            allow_unknown_values: self.allow_unknown,
+            description: self.description.clone(),
+            description_kind: self.description_kind.to_proto(),
+        }
+    }
+}
+
+/// The signature and documentation of a provider function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionSignature {
+    /// Positional parameters.
+    pub parameters: Vec<Parameter>,
+    /// Optional trailing variadic parameter (arguments arrive one by one after the positional ones).
+    pub variadic: Option<Parameter>,
+    /// Return type.
+    pub return_type: Type,
+    /// One-line summary.
+    pub summary: String,
+    /// Description.
+    pub description: String,
+    /// Format of the description.
+    pub description_kind: DescriptionKind,
+    /// Deprecation message; empty if not deprecated.
+    pub deprecation_message: String,
+}
+
+impl FunctionSignature {
+    /// A signature with the given parameters and return type.
+    pub fn new(parameters: Vec<Parameter>, return_type: Type) -> Self {
+        Self {
+            parameters,
+            variadic: None,
+            return_type,
+            summary: String::new(),
+            description: String::new(),
+            description_kind: DescriptionKind::Markdown,
+            deprecation_message: String::new(),
+        }
+    }
+
+    /// Sets the summary.
+    #[must_use]
+    pub fn summary(mut self, s: impl Into<String>) -> Self {
+        self.summary = s.into();
+        self
+    }
+
+    /// Sets the description (markdown).
+    #[must_use]
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = d.into();
+        self
+    }
+
+    pub(crate) fn to_proto(&self) -> pb::Function {
+        pb::Function {
+            parameters: self.parameters.iter().map(Parameter::to_proto).collect(),
+            variadic_parameter: self.variadic.as_ref().map(Parameter::to_proto),
+            r#return: Some(pb::function::Return {
+                r#type: self.return_type.to_json_bytes(),
+            }),
+            summary: self.summary.clone(),
+            description: self.description.clone(),
+            description_kind: self.description_kind.to_proto(),
+            deprecation_message: self.deprecation_message.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn implied_type_and_proto() {
+        let s = Schema::new(
+            Block::new()
+                .attribute(Attribute::required("name", Type::String).description("n"))
+                .attribute(Attribute::computed("out", Type::String).sensitive())
+                .attribute(
+                    Attribute::nested(
+                        "nodes",
+                        ObjectNesting::List,
+                        vec![Attribute::required("address", Type::String)],
+                    )
+                    .with_optional(),
+                )
+                .block(NestedBlock::new(
+                    "chart",
+                    BlockNesting::Single,
+                    Block::new().attribute(Attribute::optional("repo", Type::String)),
+                )),
+        )
+        .with_version(2);
+        assert_eq!(
+            s.value_type(),
+            Type::object([
+                ("name", Type::String),
+                ("out", Type::String),
+                (
+                    "nodes",
+                    Type::list(Type::object([("address", Type::String)]))
+                ),
+                ("chart", Type::object([("repo", Type::String)])),
+            ])
+        );
+        let p = s.to_proto();
+        assert_eq!(p.version, 2);
+        let b = p.block.unwrap();
+        assert_eq!(b.attributes.len(), 3);
+        assert_eq!(b.attributes[0].r#type, b"\"string\"");
+        assert!(b.attributes[1].sensitive);
+        assert!(b.attributes[2].nested_type.is_some());
+        assert!(b.attributes[2].r#type.is_empty());
+        assert_eq!(b.block_types[0].type_name, "chart");
+    }
+}
