@@ -184,7 +184,19 @@ fn install_panic_hook() {
                 .location()
                 .map(|l| format!(" at {}:{}", l.file(), l.line()))
                 .unwrap_or_default();
-            log::error!("panic{loc}: {}", panic_message(info.payload()));
+            // Written directly (not through `log`) so it shows whatever the level;
+            // one hclog line, never a backtrace.
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            let line = crate::logging::format_line(
+                log::Level::Error,
+                "provider",
+                &format!("panic{loc}: {}", panic_message(info.payload())),
+                now,
+            );
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
         }));
     });
 }
