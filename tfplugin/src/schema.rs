@@ -126,6 +126,56 @@ impl Block {
         Type::Object(attrs)
     }
 
+    /// Sets every write-only attribute in `v` (a value of this block) to null,
+    /// at any depth. Terraform rejects plans and states that carry them.
+    pub fn null_write_only(&self, v: &mut crate::value::Value) {
+        use crate::value::Value;
+        let Value::Object(m) = v else { return };
+        for a in &self.attributes {
+            let Some(av) = m.get_mut(&a.name) else {
+                continue;
+            };
+            if a.write_only {
+                *av = Value::Null;
+            } else if let AttributeKind::Nested(n) = &a.kind {
+                let inner = Block {
+                    attributes: n.attributes.clone(),
+                    ..Block::default()
+                };
+                match (n.nesting, av) {
+                    (ObjectNesting::Single, o) => inner.null_write_only(o),
+                    (_, Value::List(items) | Value::Set(items)) => {
+                        items.iter_mut().for_each(|o| inner.null_write_only(o))
+                    }
+                    (_, Value::Map(items)) => {
+                        items.values_mut().for_each(|o| inner.null_write_only(o))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for b in &self.blocks {
+            let Some(bv) = m.get_mut(&b.type_name) else {
+                continue;
+            };
+            match bv {
+                Value::List(items) | Value::Set(items) => {
+                    items.iter_mut().for_each(|o| b.block.null_write_only(o))
+                }
+                Value::Map(items) => items.values_mut().for_each(|o| b.block.null_write_only(o)),
+                o => b.block.null_write_only(o),
+            }
+        }
+    }
+
+    /// Whether any attribute at any depth is write-only.
+    pub fn has_write_only(&self) -> bool {
+        self.attributes.iter().any(|a| {
+            a.write_only
+                || matches!(&a.kind, AttributeKind::Nested(n) if n.attributes.iter().any(|x| x.write_only || matches!(x.kind, AttributeKind::Nested(_))))
+        }) || self.blocks.iter().any(|b| b.block.has_write_only())
+    }
+
     pub(crate) fn to_proto(&self) -> pb::schema::Block {
         pb::schema::Block {
             version: 0,
@@ -542,6 +592,55 @@ impl FunctionSignature {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Value;
+
+    #[test]
+    fn write_only_nulled_at_any_depth() {
+        let b = Block::new()
+            .attribute(Attribute::optional("token", Type::String).write_only())
+            .attribute(Attribute::optional("keep", Type::String))
+            .attribute(
+                Attribute::nested(
+                    "items",
+                    ObjectNesting::List,
+                    vec![
+                        Attribute::optional("secret", Type::String).write_only(),
+                        Attribute::optional("plain", Type::String),
+                    ],
+                )
+                .with_optional(),
+            )
+            .block(NestedBlock::new(
+                "auth",
+                BlockNesting::Single,
+                Block::new().attribute(Attribute::optional("password", Type::String).write_only()),
+            ));
+        assert!(b.has_write_only());
+        let mut v = Value::object([
+            ("token", Value::from("t")),
+            ("keep", Value::from("k")),
+            (
+                "items",
+                Value::List(vec![Value::object([
+                    ("secret", Value::from("s")),
+                    ("plain", Value::from("p")),
+                ])]),
+            ),
+            ("auth", Value::object([("password", Value::from("pw"))])),
+        ]);
+        b.null_write_only(&mut v);
+        assert_eq!(v.attr("token"), Some(&Value::Null));
+        assert_eq!(v.attr("keep"), Some(&Value::from("k")));
+        let item = &v.attr("items").unwrap().as_elements().unwrap()[0];
+        assert_eq!(item.attr("secret"), Some(&Value::Null));
+        assert_eq!(item.attr("plain"), Some(&Value::from("p")));
+        assert_eq!(v.attr("auth").unwrap().attr("password"), Some(&Value::Null));
+        assert!(
+            !Block::new()
+                .attribute(Attribute::optional("x", Type::String))
+                .has_write_only()
+        );
+    }
 
     #[test]
     fn implied_type_and_proto() {

@@ -40,11 +40,16 @@ const CORE_PROTOCOL_VERSION: &str = "1";
 /// Whether the process was started by Terraform (the magic cookie is set).
 /// If not, a binary can act as a command-line tool instead.
 pub fn launched_by_terraform() -> bool {
-    std::env::var(MAGIC_COOKIE_KEY).is_ok_and(|v| v == MAGIC_COOKIE_VALUE)
+    cookie_matches(std::env::var(MAGIC_COOKIE_KEY).ok().as_deref())
+}
+
+fn cookie_matches(v: Option<&str>) -> bool {
+    v == Some(MAGIC_COOKIE_VALUE)
 }
 
 /// Why serving failed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ServeError {
     /// The magic cookie is missing: not started by Terraform.
     NotLaunchedByTerraform,
@@ -61,6 +66,8 @@ pub enum ServeError {
     Io(std::io::Error),
     /// The gRPC server failed.
     Transport(String),
+    /// The provider panicked while describing itself (schemas, resource lists).
+    Provider(String),
 }
 
 impl fmt::Display for ServeError {
@@ -81,6 +88,7 @@ impl fmt::Display for ServeError {
             ServeError::Tls(m) => write!(f, "TLS setup: {m}"),
             ServeError::Io(e) => write!(f, "I/O: {e}"),
             ServeError::Transport(m) => write!(f, "gRPC server: {m}"),
+            ServeError::Provider(m) => write!(f, "internal error in provider setup: {m}"),
         }
     }
 }
@@ -384,7 +392,11 @@ pub async fn serve_with(provider: impl Provider, mut opts: ServeOptions) -> Resu
         }
     }
 
-    let service = ProviderService::new(Arc::new(provider), stop.clone());
+    let provider: Arc<dyn Provider> = Arc::new(provider);
+    let service = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ProviderService::new(provider, stop.clone())
+    }))
+    .map_err(|p| ServeError::Provider(panic_message(p.as_ref())))?;
     let router = tonic::transport::Server::builder()
         .add_service(
             ProviderServer::new(service)
@@ -436,6 +448,13 @@ pub async fn serve_with(provider: impl Provider, mut opts: ServeOptions) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn magic_cookie() {
+        assert!(cookie_matches(Some(MAGIC_COOKIE_VALUE)));
+        assert!(!cookie_matches(Some("x")));
+        assert!(!cookie_matches(None));
+    }
 
     #[test]
     fn negotiation() {

@@ -492,8 +492,9 @@ impl pb::provider_server::Provider for ProviderService {
                         provider_meta: meta,
                     };
                     match guarded(RPC, e.imp.read(&ctx, req)).await {
-                        Ok(resp) => {
+                        Ok(mut resp) => {
                             diags.extend(resp.diagnostics);
+                            e.schema.block.null_write_only(&mut resp.new_state);
                             out.new_state =
                                 encode_out(&resp.new_state, &e.ty, "new state", &mut diags);
                             out.private = resp.private;
@@ -540,8 +541,9 @@ impl pb::provider_server::Provider for ProviderService {
                         provider_meta: meta,
                     };
                     match guarded(RPC, e.imp.plan(&ctx, req)).await {
-                        Ok(resp) => {
+                        Ok(mut resp) => {
                             diags.extend(resp.diagnostics);
+                            e.schema.block.null_write_only(&mut resp.planned_state);
                             out.planned_state =
                                 encode_out(&resp.planned_state, &e.ty, "planned state", &mut diags);
                             out.requires_replace =
@@ -586,8 +588,9 @@ impl pb::provider_server::Provider for ProviderService {
                         provider_meta: meta,
                     };
                     match guarded(RPC, e.imp.apply(&ctx, req)).await {
-                        Ok(resp) => {
+                        Ok(mut resp) => {
                             diags.extend(resp.diagnostics);
+                            e.schema.block.null_write_only(&mut resp.new_state);
                             out.new_state =
                                 encode_out(&resp.new_state, &e.ty, "new state", &mut diags);
                             out.private = resp.private;

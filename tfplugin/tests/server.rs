@@ -61,12 +61,13 @@ async fn handshake_schema_and_metadata() {
         .iter()
         .map(|a| a.name.as_str())
         .collect();
-    assert_eq!(names, ["name", "blob", "greeting", "nodes"]);
+    assert_eq!(names, ["name", "blob", "greeting", "token", "nodes"]);
     assert!(s.data_source_schemas.contains_key("test_echo"));
     let f = &s.functions["upper"];
     assert_eq!(f.summary, "Upper-case a string");
     assert_eq!(f.r#return.as_ref().unwrap().r#type, b"\"string\"");
     assert!(!s.server_capabilities.unwrap().plan_destroy);
+    assert!(thing.block.as_ref().unwrap().attributes[3].write_only);
     let m = c
         .get_metadata(pb::get_metadata::Request {})
         .await
@@ -110,6 +111,22 @@ async fn plan_apply_read_round_trip() {
     let planned = decode_msgpack(&r.planned_state.unwrap().msgpack, &t).unwrap();
     assert_eq!(planned.attr("greeting"), Some(&Value::from("hello world")));
     assert_eq!(r.planned_private, b"from-plan");
+
+    // write-only attributes never come back in the plan
+    let with_token = Value::object([("name", Value::from("w")), ("token", Value::from("secret"))]);
+    let r = c
+        .plan_resource_change(pb::PlanResourceChange::default_request(
+            "test_thing",
+            &Value::Null,
+            &with_token,
+            &t,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let p = decode_msgpack(&r.planned_state.unwrap().msgpack, &t).unwrap();
+    assert_eq!(p.attr("token"), Some(&Value::Null));
+    assert_eq!(p.attr("greeting"), Some(&Value::from("hello w")));
 
     // unknown name: greeting unknown
     let r = c

@@ -26,6 +26,7 @@ pub fn thing_schema() -> Schema {
             .attribute(Attribute::required("name", Type::String))
             .attribute(Attribute::optional("blob", Type::String))
             .attribute(Attribute::computed("greeting", Type::String))
+            .attribute(Attribute::optional("token", Type::String).write_only())
             .attribute(
                 Attribute::nested(
                     "nodes",
