@@ -604,6 +604,27 @@ impl Writer {
     }
 }
 
+/// The ext 12 payload for refinements built by the provider (no raw bytes):
+/// `{1: not_null, 2: string_prefix}`; empty if there is nothing to say.
+fn refinement_payload(r: &Refinements) -> Result<Vec<u8>, String> {
+    let not_null = r.not_null == Some(true);
+    let prefix = r.string_prefix.as_deref().filter(|p| !p.is_empty());
+    let n = usize::from(not_null) + usize::from(prefix.is_some());
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let mut w = Writer { out: Vec::new() };
+    w.map(n)?;
+    if not_null {
+        w.out.extend_from_slice(&[0x01, 0xc3]);
+    }
+    if let Some(p) = prefix {
+        w.out.push(0x02);
+        w.str(p.as_bytes())?;
+    }
+    Ok(w.out)
+}
+
 /// Encodes a value of type `ty` as msgpack.
 pub fn encode_msgpack(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
     let mut w = Writer { out: Vec::new() };
@@ -633,10 +654,15 @@ fn to_mp(w: &mut Writer, v: &Value, ty: &Type, path: &AttributePath) -> Result<(
         (Value::Null, _) => w.out.push(0xc0),
         (Value::Unknown(None), _) => w.ext(EXT_UNKNOWN, &[0]).map_err(e)?,
         (Value::Unknown(Some(r)), _) => {
-            if r.raw.is_empty() {
-                w.ext(EXT_UNKNOWN, &[0]).map_err(e)?;
-            } else {
+            if !r.raw.is_empty() {
                 w.ext(EXT_REFINED_UNKNOWN, &r.raw).map_err(e)?;
+            } else {
+                let payload = refinement_payload(r).map_err(e)?;
+                if payload.is_empty() {
+                    w.ext(EXT_UNKNOWN, &[0]).map_err(e)?;
+                } else {
+                    w.ext(EXT_REFINED_UNKNOWN, &payload).map_err(e)?;
+                }
             }
         }
         (_, Type::Dynamic) => {

@@ -60,3 +60,8 @@ pub use serve::{
 };
 pub use types::{MAX_TYPE_DEPTH, Type, TypeError};
 pub use value::{Number, Refinements, Value};
+
+/// Compiles the usage sketch in README.md as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

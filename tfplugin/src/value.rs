@@ -9,7 +9,10 @@ use std::fmt;
 /// Terraform numbers are arbitrary-precision decimals. Small integers and
 /// floats arrive as msgpack ints/floats; anything else arrives as a decimal
 /// string, which is kept verbatim ([`Number::Decimal`]) and re-emitted as is.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Equality is numeric: `Int(3)`, `Float(3.0)` and `Decimal("3.00")` are equal
+/// (floats compare by their shortest decimal form).
+#[derive(Debug, Clone)]
 pub enum Number {
     /// A number that fits an `i64`.
     Int(i64),
@@ -51,6 +54,48 @@ impl Number {
             Some(Number::Decimal(text.to_string()))
         } else {
             None
+        }
+    }
+}
+
+/// Sign, significant digits (no leading/trailing zeros) and decimal exponent
+/// of a number's text; `None` if the exponent does not fit an i64.
+fn canonical(text: &str) -> Option<(bool, String, i64)> {
+    let (neg, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mant, exp) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().ok()?),
+        None => (rest, 0),
+    };
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    let mut digits: String = int.chars().chain(frac.chars()).collect();
+    let mut exp = exp.checked_sub(i64::try_from(frac.len()).ok()?)?;
+    let lead = digits.len() - digits.trim_start_matches('0').len();
+    digits.drain(..lead);
+    while digits.ends_with('0') {
+        digits.pop();
+        exp = exp.checked_add(1)?;
+    }
+    if digits.is_empty() {
+        return Some((false, String::new(), 0));
+    }
+    Some((neg, digits, exp))
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) => a == b,
+            (Number::Float(a), Number::Float(b)) => a == b,
+            _ => {
+                let (a, b) = (self.to_string(), other.to_string());
+                match (canonical(&a), canonical(&b)) {
+                    (Some(x), Some(y)) => x == y,
+                    _ => a == b,
+                }
+            }
         }
     }
 }
@@ -405,6 +450,24 @@ mod tests {
         });
         assert!(filled.is_fully_known());
         assert_eq!(seen, vec![".a[0]"]);
+    }
+
+    #[test]
+    fn numeric_equality() {
+        let d = |s: &str| Number::Decimal(s.to_string());
+        assert_eq!(Number::Int(3), Number::Float(3.0));
+        assert_eq!(Number::Int(3), d("3.00"));
+        assert_eq!(d("300"), d("3e2"));
+        assert_eq!(d("0.0"), Number::Int(0));
+        assert_eq!(d("-0"), Number::Int(0));
+        assert_eq!(Number::Float(0.5), d("5e-1"));
+        assert_ne!(Number::Int(3), d("3.0000000000000000000001"));
+        assert_ne!(Number::Int(-3), Number::Int(3));
+        assert_ne!(d("1e9223372036854775807"), d("1e9223372036854775806"));
+        assert_eq!(
+            d("123456789012345678901234567890"),
+            d("1.2345678901234567890123456789e29")
+        );
     }
 
     #[test]

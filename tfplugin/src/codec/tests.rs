@@ -418,3 +418,28 @@ fn dynamic_value_wrapper() {
     assert_eq!(decode_dynamic(Some(&dj), &t).unwrap(), v);
     assert_eq!(decode_dynamic(None, &t).unwrap(), Value::Null);
 }
+
+#[test]
+fn provider_built_refinements_are_encoded() {
+    let v = Value::Unknown(Some(Refinements {
+        raw: vec![],
+        not_null: Some(true),
+        string_prefix: Some("ab".into()),
+    }));
+    let b = encode_msgpack(&v, &Type::String).unwrap();
+    assert_eq!(
+        b,
+        vec![0xc7, 7, 12, 0x82, 0x01, 0xc3, 0x02, 0xa2, b'a', b'b']
+    );
+    let back = decode_msgpack(&b, &Type::String).unwrap();
+    match back {
+        Value::Unknown(Some(r)) => {
+            assert_eq!(r.not_null, Some(true));
+            assert_eq!(r.string_prefix.as_deref(), Some("ab"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // nothing to say: plain unknown
+    let v = Value::Unknown(Some(Refinements::default()));
+    assert_eq!(encode_msgpack(&v, &Type::String).unwrap(), vec![0xd4, 0, 0]);
+}
