@@ -152,7 +152,10 @@ pub fn serve_blocking(provider: impl Provider) -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    match rt.block_on(serve(provider)) {
+    let result = rt.block_on(serve(provider));
+    // Do not wait for handlers stuck in blocking work once Terraform asked us to exit.
+    rt.shutdown_timeout(Duration::from_secs(1));
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             log::error!("{e}");
@@ -321,6 +324,14 @@ pub async fn serve_with(provider: impl Provider, mut opts: ServeOptions) -> Resu
     tls::warm_up(&identity);
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls_config));
 
+    // Describe the provider before opening the socket: a panic here is a setup error.
+    let shutdown = CancellationToken::new();
+    let stop = CancellationToken::new();
+    let provider: Arc<dyn Provider> = Arc::new(provider);
+    let service = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ProviderService::new(provider, stop.clone())
+    }))
+    .map_err(|p| ServeError::Provider(panic_message(p.as_ref())))?;
     let parent = opts.socket_parent.take().unwrap_or_else(std::env::temp_dir);
     let dir = SocketDir::create(&parent)?;
     let socket = dir.0.join("plugin.sock");
@@ -331,9 +342,6 @@ pub async fn serve_with(provider: impl Provider, mut opts: ServeOptions) -> Resu
         ))));
     }
     let listener = UnixListener::bind(&socket)?;
-
-    let shutdown = CancellationToken::new();
-    let stop = CancellationToken::new();
 
     // Accept loop: TLS handshakes run concurrently; refused clients are logged.
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<TlsConn, std::io::Error>>(16);
@@ -392,11 +400,6 @@ pub async fn serve_with(provider: impl Provider, mut opts: ServeOptions) -> Resu
         }
     }
 
-    let provider: Arc<dyn Provider> = Arc::new(provider);
-    let service = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ProviderService::new(provider, stop.clone())
-    }))
-    .map_err(|p| ServeError::Provider(panic_message(p.as_ref())))?;
     let router = tonic::transport::Server::builder()
         .add_service(
             ProviderServer::new(service)

@@ -600,3 +600,27 @@ async fn protocol_negotiation_and_missing_cert() {
     let e = serve_with(TestProvider, opts).await.unwrap_err();
     assert!(matches!(e, ServeError::ClientCertificate(_)), "{e}");
 }
+
+struct BrokenProvider;
+
+#[async_trait]
+impl Provider for BrokenProvider {
+    fn schema(&self) -> Schema {
+        panic!("schema exploded")
+    }
+    fn resources(&self) -> Vec<std::sync::Arc<dyn Resource>> {
+        vec![]
+    }
+}
+
+#[tokio::test]
+async fn provider_setup_panic_is_an_error() {
+    let mut opts = ServeOptions::default();
+    opts.install_logger = false;
+    opts.require_magic_cookie = false;
+    opts.protocol_versions = Some("6".into());
+    opts.client_cert_pem = Some(client_identity().pem);
+    let e = serve_with(BrokenProvider, opts).await.unwrap_err();
+    assert!(matches!(e, ServeError::Provider(_)), "{e}");
+    assert!(e.to_string().contains("schema exploded"), "{e}");
+}
