@@ -49,6 +49,21 @@ impl Schema {
         self.block.value_type()
     }
 
+    /// Checks the schema for mistakes Terraform would reject or misread:
+    /// bad or duplicate names, attributes that are neither or both required and
+    /// optional/computed, write-only attributes that are computed. Returns one
+    /// message per problem, each naming the attribute path.
+    pub fn check(&self) -> Result<(), Vec<String>> {
+        let mut problems = Vec::new();
+        self.block
+            .check(&crate::path::AttributePath::root(), &mut problems);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
     pub(crate) fn to_proto(&self) -> pb::Schema {
         let mut block = self.block.to_proto();
         block.version = self.version;
@@ -165,6 +180,33 @@ impl Block {
                 Value::Map(items) => items.values_mut().for_each(|o| b.block.null_write_only(o)),
                 o => b.block.null_write_only(o),
             }
+        }
+    }
+
+    fn check(&self, at: &crate::path::AttributePath, problems: &mut Vec<String>) {
+        let mut seen = std::collections::BTreeSet::new();
+        for a in &self.attributes {
+            let p = at.join_attr(&a.name);
+            if !seen.insert(a.name.as_str()) {
+                problems.push(format!("{p}: duplicate name"));
+            }
+            a.check(&p, problems);
+        }
+        for b in &self.blocks {
+            let p = at.join_attr(&b.type_name);
+            if !valid_name(&b.type_name) {
+                problems.push(format!(
+                    "{p}: invalid name (use lower-case letters, digits, _)"
+                ));
+            }
+            if !seen.insert(b.type_name.as_str()) {
+                problems.push(format!("{p}: duplicate name"));
+            }
+            if b.min_items < 0 || b.max_items < 0 || (b.max_items > 0 && b.min_items > b.max_items)
+            {
+                problems.push(format!("{p}: invalid min_items/max_items"));
+            }
+            b.block.check(&p, problems);
         }
     }
 
@@ -377,6 +419,32 @@ impl Attribute {
         self
     }
 
+    fn check(&self, p: &crate::path::AttributePath, problems: &mut Vec<String>) {
+        if !valid_name(&self.name) {
+            problems.push(format!(
+                "{p}: invalid name (use lower-case letters, digits, _)"
+            ));
+        }
+        if self.required && (self.optional || self.computed) {
+            problems.push(format!(
+                "{p}: required cannot be combined with optional or computed"
+            ));
+        }
+        if !self.required && !self.optional && !self.computed {
+            problems.push(format!("{p}: must be required, optional or computed"));
+        }
+        if self.write_only && self.computed {
+            problems.push(format!("{p}: write-only attributes cannot be computed"));
+        }
+        if let AttributeKind::Nested(n) = &self.kind {
+            let inner = Block {
+                attributes: n.attributes.clone(),
+                ..Block::default()
+            };
+            inner.check(p, problems);
+        }
+    }
+
     /// The cty type of this attribute's values.
     pub fn value_type(&self) -> Type {
         match &self.kind {
@@ -416,6 +484,12 @@ impl Attribute {
             write_only: self.write_only,
         }
     }
+}
+
+fn valid_name(n: &str) -> bool {
+    let mut chars = n.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Nesting of a [`NestedBlock`].
@@ -593,6 +667,56 @@ impl FunctionSignature {
 mod tests {
     use super::*;
     use crate::value::Value;
+
+    #[test]
+    fn check_finds_mistakes() {
+        let good = Schema::new(
+            Block::new()
+                .attribute(Attribute::required("a", Type::String))
+                .attribute(Attribute::optional_computed("b_2", Type::String)),
+        );
+        assert!(good.check().is_ok());
+        let mut both = Attribute::required("both", Type::String);
+        both.computed = true;
+        let mut neither = Attribute::required("neither", Type::String);
+        neither.required = false;
+        let bad = Schema::new(
+            Block::new()
+                .attribute(Attribute::required("Bad-Name", Type::String))
+                .attribute(Attribute::required("dup", Type::String))
+                .attribute(Attribute::optional("dup", Type::String))
+                .attribute(both)
+                .attribute(neither)
+                .attribute(Attribute::computed("wo", Type::String).write_only())
+                .attribute(
+                    Attribute::nested(
+                        "n",
+                        ObjectNesting::List,
+                        vec![Attribute::computed("x", Type::String).with_required()],
+                    )
+                    .with_optional(),
+                )
+                .block(NestedBlock::new("dup", BlockNesting::List, Block::new())),
+        );
+        let problems = bad.check().unwrap_err();
+        let text = problems.join("\n");
+        assert!(text.contains(".Bad-Name: invalid name"), "{text}");
+        assert!(text.contains(".dup: duplicate name"), "{text}");
+        assert!(
+            text.contains(".both: required cannot be combined"),
+            "{text}"
+        );
+        assert!(
+            text.contains(".neither: must be required, optional or computed"),
+            "{text}"
+        );
+        assert!(
+            text.contains(".wo: write-only attributes cannot be computed"),
+            "{text}"
+        );
+        assert!(text.contains(".n.x: required cannot be combined"), "{text}");
+        assert_eq!(problems.len(), 7, "{text}");
+    }
 
     #[test]
     fn write_only_nulled_at_any_depth() {

@@ -66,7 +66,7 @@ pub enum ServeError {
     Io(std::io::Error),
     /// The gRPC server failed.
     Transport(String),
-    /// The provider panicked while describing itself (schemas, resource lists).
+    /// The provider's schemas are invalid, or it panicked while describing itself.
     Provider(String),
 }
 
@@ -88,7 +88,7 @@ impl fmt::Display for ServeError {
             ServeError::Tls(m) => write!(f, "TLS setup: {m}"),
             ServeError::Io(e) => write!(f, "I/O: {e}"),
             ServeError::Transport(m) => write!(f, "gRPC server: {m}"),
-            ServeError::Provider(m) => write!(f, "internal error in provider setup: {m}"),
+            ServeError::Provider(m) => write!(f, "provider setup: {m}"),
         }
     }
 }
@@ -331,7 +331,8 @@ pub async fn serve_with(provider: impl Provider, mut opts: ServeOptions) -> Resu
     let service = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         ProviderService::new(provider, stop.clone())
     }))
-    .map_err(|p| ServeError::Provider(panic_message(p.as_ref())))?;
+    .map_err(|p| ServeError::Provider(panic_message(p.as_ref())))?
+    .map_err(ServeError::Provider)?;
     let parent = opts.socket_parent.take().unwrap_or_else(std::env::temp_dir);
     let dir = SocketDir::create(&parent)?;
     let socket = dir.0.join("plugin.sock");

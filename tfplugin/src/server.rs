@@ -146,11 +146,15 @@ pub(crate) struct ProviderService {
 }
 
 impl ProviderService {
-    pub(crate) fn new(provider: Arc<dyn Provider>, stop: CancellationToken) -> Self {
+    /// Collects schemas and implementations; fails if a schema is invalid.
+    pub(crate) fn new(
+        provider: Arc<dyn Provider>,
+        stop: CancellationToken,
+    ) -> Result<Self, String> {
         let provider_schema = provider.schema();
         let provider_type = provider_schema.value_type();
         let meta_schema = provider.meta_schema();
-        let resources = provider
+        let resources: BTreeMap<String, ResourceEntry> = provider
             .resources()
             .into_iter()
             .map(|r| {
@@ -162,7 +166,7 @@ impl ProviderService {
                 )
             })
             .collect();
-        let data_sources = provider
+        let data_sources: BTreeMap<String, DataSourceEntry> = provider
             .data_sources()
             .into_iter()
             .map(|d| {
@@ -182,7 +186,26 @@ impl ProviderService {
                 (f.name().to_string(), FunctionEntry { imp: f, sig })
             })
             .collect();
-        Self {
+        let mut problems = Vec::new();
+        let mut check = |what: &str, schema: &Schema| {
+            if let Err(p) = schema.check() {
+                problems.extend(p.into_iter().map(|m| format!("{what}: {m}")));
+            }
+        };
+        check("provider", &provider_schema);
+        if let Some(m) = &meta_schema {
+            check("provider_meta", m);
+        }
+        for (k, e) in &resources {
+            check(&format!("resource {k}"), &e.schema);
+        }
+        for (k, e) in &data_sources {
+            check(&format!("data source {k}"), &e.schema);
+        }
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
+        }
+        Ok(Self {
             provider,
             provider_schema,
             provider_type,
@@ -192,7 +215,7 @@ impl ProviderService {
             functions,
             provider_data: RwLock::new(None),
             stop,
-        }
+        })
     }
 
     fn ctx(&self, rpc: &'static str, c: Option<&pb::ClientCapabilities>) -> Context {
