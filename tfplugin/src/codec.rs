@@ -57,6 +57,18 @@ impl CodecError {
     }
 }
 
+impl From<CodecError> for Diagnostic {
+    fn from(e: CodecError) -> Self {
+        e.into_diagnostic()
+    }
+}
+
+impl From<CodecError> for Diagnostics {
+    fn from(e: CodecError) -> Self {
+        e.into_diagnostics()
+    }
+}
+
 impl fmt::Display for CodecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.message)

@@ -243,6 +243,32 @@ impl Value {
         }
     }
 
+    /// Whether this is neither null nor unknown (the inside may still hold unknowns).
+    pub fn is_known_non_null(&self) -> bool {
+        !self.is_null() && !self.is_unknown()
+    }
+
+    /// The strings of a list/set/tuple of known strings; `None` if this is not
+    /// a collection or any element is null, unknown or not a string.
+    pub fn as_string_list(&self) -> Option<Vec<&str>> {
+        self.as_elements()?.iter().map(Value::as_str).collect()
+    }
+
+    /// The string attribute `name` of an object, if it is a known string.
+    pub fn attr_str(&self, name: &str) -> Option<&str> {
+        self.attr(name).and_then(Value::as_str)
+    }
+
+    /// The bool attribute `name` of an object, if it is a known bool.
+    pub fn attr_bool(&self, name: &str) -> Option<bool> {
+        self.attr(name).and_then(Value::as_bool)
+    }
+
+    /// The integer attribute `name` of an object, if it is a known integer that fits i64.
+    pub fn attr_i64(&self, name: &str) -> Option<i64> {
+        self.attr(name).and_then(Value::as_i64)
+    }
+
     /// The string, if this is a known string.
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -436,6 +462,26 @@ mod tests {
                 .is_none()
         );
         assert!(v.get_path(&AttributePath::attr("nope")).is_none());
+    }
+
+    #[test]
+    fn helpers() {
+        let v = Value::object([
+            ("s", Value::from("x")),
+            ("b", Value::Bool(true)),
+            ("n", Value::int(7)),
+            ("l", Value::string_list(["a", "b"])),
+            ("u", Value::List(vec![Value::from("a"), Value::unknown()])),
+        ]);
+        assert_eq!(v.attr_str("s"), Some("x"));
+        assert_eq!(v.attr_bool("b"), Some(true));
+        assert_eq!(v.attr_i64("n"), Some(7));
+        assert_eq!(v.attr_str("n"), None);
+        assert_eq!(v.attr("l").unwrap().as_string_list(), Some(vec!["a", "b"]));
+        assert_eq!(v.attr("u").unwrap().as_string_list(), None);
+        assert!(v.is_known_non_null());
+        assert!(!Value::Null.is_known_non_null());
+        assert!(!Value::unknown().is_known_non_null());
     }
 
     #[test]
