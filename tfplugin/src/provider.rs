@@ -279,6 +279,100 @@ pub struct ReadDataResponse {
     pub deferred: Option<DeferredReason>,
 }
 
+impl ConfigureRequest {
+    /// A request as Terraform would send it (for calling handlers in tests).
+    pub fn new(terraform_version: impl Into<String>, config: Value) -> Self {
+        Self {
+            terraform_version: terraform_version.into(),
+            config,
+        }
+    }
+}
+
+impl PlanRequest {
+    /// A request as Terraform would send it (for calling handlers in tests);
+    /// `config` is also used as the proposed new state, private bytes are empty.
+    pub fn new(prior_state: Value, config: Value) -> Self {
+        Self {
+            prior_state,
+            proposed_new_state: config.clone(),
+            config,
+            prior_private: Vec::new(),
+            provider_meta: Value::Null,
+        }
+    }
+
+    /// The same request with an explicit proposed new state.
+    #[must_use]
+    pub fn with_proposed(mut self, proposed_new_state: Value) -> Self {
+        self.proposed_new_state = proposed_new_state;
+        self
+    }
+
+    /// The same request with prior private bytes.
+    #[must_use]
+    pub fn with_private(mut self, prior_private: Vec<u8>) -> Self {
+        self.prior_private = prior_private;
+        self
+    }
+}
+
+impl ApplyRequest {
+    /// A request as Terraform would send it (for calling handlers in tests).
+    pub fn new(
+        prior_state: Value,
+        planned_state: Value,
+        config: Value,
+        planned_private: Vec<u8>,
+    ) -> Self {
+        Self {
+            prior_state,
+            planned_state,
+            config,
+            planned_private,
+            provider_meta: Value::Null,
+        }
+    }
+}
+
+impl ReadRequest {
+    /// A request as Terraform would send it (for calling handlers in tests).
+    pub fn new(current_state: Value, private: Vec<u8>) -> Self {
+        Self {
+            current_state,
+            private,
+            provider_meta: Value::Null,
+        }
+    }
+}
+
+impl ImportRequest {
+    /// A request as Terraform would send it (for calling handlers in tests).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+
+impl ReadDataRequest {
+    /// A request as Terraform would send it (for calling handlers in tests).
+    pub fn new(config: Value) -> Self {
+        Self {
+            config,
+            provider_meta: Value::Null,
+        }
+    }
+}
+
+impl UpgradeStateRequest {
+    /// A request as Terraform would send it (for calling handlers in tests).
+    pub fn new(version: i64, raw_json: impl Into<Vec<u8>>) -> Self {
+        Self {
+            version,
+            raw_json: raw_json.into(),
+        }
+    }
+}
+
 /// A provider: its own schema and configuration, and the resources, data
 /// sources and functions it offers.
 #[async_trait]
@@ -429,4 +523,81 @@ pub trait Function: Send + Sync + 'static {
 
     /// Calls the function. Arguments are positional, variadic ones appended.
     async fn call(&self, ctx: &Context, args: Vec<Value>) -> Result<Value, FunctionError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Attribute, Block};
+
+    struct R;
+
+    #[async_trait]
+    impl Resource for R {
+        fn type_name(&self) -> &str {
+            "t_r"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(Block::new().attribute(Attribute::required("a", Type::String)))
+        }
+    }
+
+    #[tokio::test]
+    async fn defaults_and_constructors() {
+        let ctx = Context::new(CancellationToken::new(), Some(Arc::new(5u32)));
+        assert_eq!(ctx.provider_data::<u32>().as_deref(), Some(&5));
+        assert!(ctx.provider_data::<String>().is_none());
+        let cfg = Value::object([("a", Value::from("x"))]);
+        let p = R
+            .plan(
+                &ctx,
+                PlanRequest::new(Value::Null, cfg.clone()).with_private(b"p".to_vec()),
+            )
+            .await;
+        assert_eq!(p.planned_state, cfg);
+        assert_eq!(p.planned_private, b"p");
+        let a = R
+            .apply(
+                &ctx,
+                ApplyRequest::new(Value::Null, cfg.clone(), cfg.clone(), vec![]),
+            )
+            .await;
+        assert!(a.diagnostics.is_empty());
+        assert_eq!(a.new_state, cfg);
+        let a = R
+            .apply(
+                &ctx,
+                ApplyRequest::new(
+                    Value::Null,
+                    Value::object([("a", Value::unknown())]),
+                    cfg.clone(),
+                    vec![],
+                ),
+            )
+            .await;
+        assert!(a.diagnostics.has_errors());
+        let r = R
+            .read(&ctx, ReadRequest::new(cfg.clone(), b"q".to_vec()))
+            .await;
+        assert_eq!((r.new_state, r.private), (cfg.clone(), b"q".to_vec()));
+        let i = R.import(&ctx, ImportRequest::new("id")).await;
+        assert_eq!(
+            i.diagnostics.iter().next().unwrap().summary,
+            "Resource not importable"
+        );
+        let u = R
+            .upgrade_state(&ctx, UpgradeStateRequest::new(0, "{}"))
+            .await;
+        assert!(u.is_err());
+        let req = UpgradeStateRequest::new(0, r#"{"a":"x","old":1}"#);
+        assert_eq!(
+            req.decode(&Type::object([("a", Type::String)])).unwrap(),
+            cfg
+        );
+        assert!(req.json().is_ok());
+        assert!(ctx.check_cancelled().is_ok());
+        ctx.cancellation_token().cancel();
+        assert!(ctx.is_cancelled());
+        assert!(ctx.check_cancelled().is_err());
+    }
 }
