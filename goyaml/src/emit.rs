@@ -492,8 +492,17 @@ impl Emitter {
         let chars: Vec<char> = value.chars().collect();
         let n = chars.len();
         let mut spaces = false;
+        // go-yaml v2 tests for a byte order mark at the start of the value instead of at the
+        // current position, so a value starting with one gets every character escaped.
+        let leading_bom = value.starts_with('\u{FEFF}');
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{FEFF}' || is_break(c) || c == '"' || c == '\\' {
+            if leading_bom
+                || !is_printable(c)
+                || c == '\u{FEFF}'
+                || is_break(c)
+                || c == '"'
+                || c == '\\'
+            {
                 self.put('\\');
                 let esc = match c {
                     '\0' => Some('0'),
@@ -596,6 +605,24 @@ impl Emitter {
     }
 }
 
+fn odd_char(c: char) -> bool {
+    matches!(c, '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+fn needs_reparse(v: &Yaml, depth: usize) -> bool {
+    if depth > MAX_WRITE_DEPTH {
+        return false;
+    }
+    match v {
+        Yaml::String(s) => s.chars().any(odd_char),
+        Yaml::Seq(items) => items.iter().any(|i| needs_reparse(i, depth + 1)),
+        Yaml::Map(m) => m
+            .iter()
+            .any(|(k, i)| k.chars().any(odd_char) || needs_reparse(i, depth + 1)),
+        _ => false,
+    }
+}
+
 /// `yaml.Marshal` of go-yaml v2 over a typed tree (numbers printed as typed; floats with
 /// `'g'`, infinities as `.inf`). The result ends with a newline.
 pub fn marshal_v2(v: &Yaml) -> Result<String, Error> {
@@ -609,7 +636,17 @@ pub fn marshal_v2(v: &Yaml) -> Result<String, Error> {
 /// (Helm then renders an empty string).
 pub fn to_yaml(v: &Yaml) -> Result<String, Error> {
     let mut e = Emitter::new(true);
-    e.node(v, Ctx::default(), 0)?;
+    if needs_reparse(v, 0) {
+        // The JSON text holds characters go-yaml's reader rejects (DEL, C1 controls,
+        // U+FFFE/U+FFFF) or folds (NEL): run the real JSON -> YAML reader step.
+        let json = crate::json::to_json(v)?;
+        let limits = crate::parse::Limits::default();
+        let reread = crate::parse::parse_first(json.as_bytes(), &limits)?.unwrap_or(Yaml::Null);
+        e.json_numbers = false;
+        e.node(&reread, Ctx::default(), 0)?;
+    } else {
+        e.node(v, Ctx::default(), 0)?;
+    }
     let mut s = e.finish();
     if s.ends_with('\n') {
         s.pop();

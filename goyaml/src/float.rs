@@ -189,6 +189,6 @@ mod tests {
     #[test]
     fn g32() {
         assert_eq!(format_float_g32(1.1), "1.1");
-        assert_eq!(format_float_g32(3.14159265), "3.1415927");
+        assert_eq!(format_float_g32(1.23456789), "1.2345679");
     }
 }

@@ -217,6 +217,7 @@ struct Decoder<'a> {
     alias_depth: usize,
     active: HashSet<usize>,
     depth: usize,
+    deferred: Option<Error>,
 }
 
 fn allowed_alias_ratio(decode_count: usize) -> f64 {
@@ -398,9 +399,17 @@ impl Decoder<'_> {
                         continue;
                     }
                     let key = self.decode(k)?;
-                    let key = self.key_string(k, key)?;
+                    if matches!(key, Yaml::Seq(_) | Yaml::Map(_)) {
+                        return Err(self.err(
+                            k,
+                            ErrorKind::Decode,
+                            format!("yaml: invalid map key: {}", go_sharp_v(&key)),
+                        ));
+                    }
                     let val = self.decode(v)?;
-                    out.insert(key, val);
+                    if let Some(key) = self.key_string(k, key, &val) {
+                        out.insert(key, val);
+                    }
                 }
                 self.depth -= 1;
                 Ok(())
@@ -452,12 +461,12 @@ impl Decoder<'_> {
         }
     }
 
-    /// sigs.k8s.io/yaml's conversion of non-string keys.
-    fn key_string(&self, idx: usize, key: Yaml) -> Result<String, Error> {
-        Ok(match key {
+    /// sigs.k8s.io/yaml's conversion of non-string keys. Its errors come after go-yaml has
+    /// decoded the whole document, so they are deferred.
+    fn key_string(&mut self, idx: usize, key: Yaml, val: &Yaml) -> Option<String> {
+        Some(match key {
             Yaml::String(s) => s,
             Yaml::Int(i) => i.to_string(),
-            Yaml::Uint(u) => u.to_string(),
             Yaml::Bool(b) => b.to_string(),
             Yaml::Float(f) => match format_float_g32(f).as_str() {
                 "+Inf" => ".inf".into(),
@@ -465,19 +474,23 @@ impl Decoder<'_> {
                 "NaN" => ".nan".into(),
                 s => s.to_string(),
             },
-            Yaml::Null => {
-                return Err(self.err(
-                    idx,
-                    ErrorKind::Json,
-                    "unsupported map key of type: %!s(<nil>), key: <nil>".into(),
-                ));
-            }
             other => {
-                return Err(self.err(
-                    idx,
-                    ErrorKind::Decode,
-                    format!("yaml: invalid map key: {}", go_sharp_v(&other)),
-                ));
+                // Only int, int64, float64, bool and string keys are converted.
+                let (ty, shown) = match other {
+                    Yaml::Uint(u) => ("uint64".to_string(), format!("0x{u:x}")),
+                    _ => ("%!s(<nil>)".to_string(), "<nil>".to_string()),
+                };
+                if self.deferred.is_none() {
+                    self.deferred = Some(self.err(
+                        idx,
+                        ErrorKind::Json,
+                        format!(
+                            "unsupported map key of type: {ty}, key: {shown}, value: {}",
+                            go_sharp_v(val)
+                        ),
+                    ));
+                }
+                return None;
             }
         })
     }
@@ -517,10 +530,14 @@ fn decode_docs(docs: &[Doc], limits: &Limits) -> Result<Vec<Yaml>, Error> {
             alias_depth: 0,
             active: HashSet::new(),
             depth: 0,
+            deferred: None,
         };
         match doc.root {
             Some(r) => out.push(d.decode(r)?),
             None => out.push(Yaml::Null),
+        }
+        if let Some(e) = d.deferred {
+            return Err(e);
         }
     }
     Ok(out)
@@ -598,7 +615,7 @@ pub fn parse_values(input: &str) -> Result<Map, Error> {
         other => Err(Error::new(
             ErrorKind::Shape,
             format!(
-                "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                "while decoding JSON: json: cannot unmarshal {} into Go value of type common.Values",
                 json_type_name(&other)
             ),
         )),

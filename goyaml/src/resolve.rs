@@ -201,7 +201,7 @@ fn days_in_month(y: u32, m: u32) -> u32 {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         _ => {
-            if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
+            if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) {
                 29
             } else {
                 28
@@ -367,7 +367,7 @@ pub(crate) fn resolve_tagged(tag: &str, s: &str) -> Result<Tagged, String> {
     let short = tag.strip_prefix(TAG_PREFIX);
     let resolvable = matches!(
         short,
-        Some("str") | Some("bool") | Some("int") | Some("float") | Some("timestamp")
+        Some("str") | Some("bool") | Some("int") | Some("float") | Some("timestamp") | Some("null")
     );
     if short == Some("binary") {
         return Ok(Tagged::Binary);
