@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use libyaml_safer::{EventData, Parser};
+use libyaml_safer::{Encoding, EventData, Parser};
 
 use crate::error::{Error, ErrorKind};
 use crate::float::format_float_g32;
@@ -100,6 +100,13 @@ fn compose(input: &[u8], limits: &Limits, max_docs: usize) -> Result<Vec<Doc>, E
 
 fn compose_inner(input: &[u8], limits: &Limits, max_docs: usize) -> Result<Vec<Doc>, Error> {
     let mut parser = Parser::new();
+    // The reader takes any leading 0xEF byte for the start of a UTF-8 byte order mark, so
+    // text starting with e.g. U+F000 would be refused: strip a real BOM ourselves and
+    // declare UTF-8 in that case.
+    if input.first() == Some(&0xEF) {
+        parser.set_encoding(Encoding::Utf8);
+    }
+    let input = input.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(input);
     parser.set_input(input);
     let mut docs = Vec::new();
     let mut cur: Option<Doc> = None;

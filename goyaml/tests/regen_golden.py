@@ -180,7 +180,7 @@ wc("exactly_80", {"abcdefgh": "w " * 40})
 wc("near_80", "a" * 79 + " b c")
 wc("near_81", "a" * 80 + " b c")
 wc("near_82", "a" * 81 + " b c")
-for i, s in enumerate(["", "yes", "1", "a: b", " x", "a\tb", "é", "😀", "-", "key with spaces",
+for i, s in enumerate(["<<", "", "yes", "1", "a: b", " x", "a\tb", "é", "😀", "-", "key with spaces",
                        "null", "~", "true", "12:30", "#c", "a#b"]):
     wc("key_%02d" % i, {s: "v"})
 wc("key_order", {k: 1 for k in ["", "9", "10", "B", "a", "a9", "a10", "b", "a01", "a1", "a001",
