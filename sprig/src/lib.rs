@@ -5,6 +5,7 @@
 //! crate README for the replay design.
 
 pub mod cast;
+pub mod text;
 pub mod generator;
 pub mod pki;
 pub mod semver;
