@@ -5,10 +5,12 @@
 //! crate README for the replay design.
 
 pub mod cast;
-pub mod text;
+pub mod duration;
 pub mod generator;
+pub mod layout;
 pub mod pki;
 pub mod semver;
+pub mod text;
 pub mod time;
 
 pub use generator::{

@@ -144,7 +144,10 @@ fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Option<String> {
         let rest = lossy(&b[offset as usize..]);
         return Some(format!("...{}", abbreviate_full(&rest, 0, max_width - 3)?));
     }
-    Some(format!("...{}", lossy(&b[(len - (max_width - 3)) as usize..])))
+    Some(format!(
+        "...{}",
+        lossy(&b[(len - (max_width - 3)) as usize..])
+    ))
 }
 
 /// `initials`: first letter of every white-space separated word.
@@ -372,7 +375,10 @@ pub fn seq(params: &[i64]) -> Result<String, String> {
         return Ok(String::new());
     };
     let v = until_step(s, e, step)?;
-    Ok(v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" "))
+    Ok(v.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(" "))
 }
 
 /// `plural ONE MANY COUNT`.
@@ -526,7 +532,10 @@ mod tests {
         assert_eq!(abbrev(3, "hello"), "hello");
         assert_eq!(abbrevboth(5, 10, "1234 5678 9123"), "...5678...");
         assert_eq!(initials("First Try"), "FT");
-        assert_eq!(wrap_custom("hello world foo", 5, "", false), "hello\nworld\nfoo");
+        assert_eq!(
+            wrap_custom("hello world foo", 5, "", false),
+            "hello\nworld\nfoo"
+        );
         assert_eq!(wrap_custom("Hello World", 5, "\t", true), "Hello\tWorld");
         assert_eq!(title("hello wORLD foo-bar"), "Hello WORLD Foo-Bar");
         assert_eq!(untitle("Hello World"), "hello world");
