@@ -1,12 +1,22 @@
-//! The Talos × Cilium domain, pure: version contracts, the machine-config
-//! patches Cilium needs, the Talos-correct Cilium values, and the version facts
-//! they rest on. No I/O, no async, no Terraform types: data in, data out,
-//! problems as data.
+//! Talos × Cilium domain logic, pure: version facts, Talos machine-config
+//! patches and Talos-correct Cilium Helm values, and (later) the rules catalog.
+//!
+//! No I/O, no async, no Terraform or gRPC types: plain data in, data out,
+//! errors as data ([`Problem`], [`Finding`]).
+//!
+//! The crate README follows (its example is compiled as a doctest).
+#![doc = include_str!("../README.md")]
 
 pub mod facts;
+pub mod finding;
+pub mod net;
 pub mod patch;
+pub mod rules;
 pub mod version;
 pub mod yaml;
 
-pub use patch::{ConfigFormat, MachineType, PatchInput, PatchOutput, Problem, build, validate};
-pub use version::{Version, VersionError};
+pub use finding::{Finding, Problem, Severity};
+pub use patch::{
+    ConfigFormat, EmittedFormat, MachineType, PatchInput, PatchOutput, PatchSummary, generate, validate_input,
+};
+pub use version::{CiliumVersion, KubernetesVersion, TalosVersion, VersionError};

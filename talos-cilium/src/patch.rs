@@ -1,626 +1,951 @@
-//! The Talos machine-config patches and the matching Cilium Helm values.
+//! Talos config patches and matching Cilium Helm values (`cilium_talos_patch`).
 //!
-//! Talos up to 1.13 (and clusters generated with a version contract up to
-//! 1.13) configure Kubernetes through `cluster.*` fields of the v1alpha1
-//! document; from 1.14 through separate `Kube*Config` documents, and the two
-//! forms conflict. The patch is generated in the form the target expects.
-
-use std::net::IpAddr;
+//! One set of inputs produces both the Talos machine-config patches and the
+//! Cilium values, so facts like the KubePrism port are set once.
+//!
+//! # Formats
+//! * **Legacy** (v1alpha1 strategic merge, the only format up to Talos 1.13):
+//!   one patch string touching `cluster.network`, `cluster.proxy` and
+//!   `machine.features.kubePrism`.
+//! * **MultiDocument** (Talos 1.14+ with the 1.14 version contract): one patch
+//!   string *per document* (`KubeFlannelCNIConfig` deletion, `KubeProxyConfig`,
+//!   `KubePrismConfig`, `KubeNetworkConfig`). siderolabs/talos `config_patches`
+//!   accepts each entry as its own strategic-merge patch (an entry may also hold
+//!   several documents); one document per entry keeps plan diffs readable and
+//!   lets users drop one with ordinary list functions.
+//! * **Auto** picks by `talos_version`: multi-document from 1.14. The format
+//!   of a cluster follows the *version contract* its configs were generated
+//!   with, not the Talos binary: a cluster created with Talos 1.13 and upgraded
+//!   to 1.14 keeps v1alpha1 `cluster.*` fields, and multi-document patches
+//!   then conflict with them. Such users must set `config_format = "legacy"`.
+//!   Source: <https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/contract.go>
+//!
+//! # Workers
+//! kube-proxy and the CNI are deployed by control planes (Talos bootstrap
+//! manifests), so the switches that remove them are emitted for control planes.
+//! * Multi-document: `KubeFlannelCNIConfig` and `KubeProxyConfig` are
+//!   controlplane-only documents that Talos validation rejects on workers, so
+//!   worker patches carry only `KubePrismConfig` and `KubeNetworkConfig`.
+//!   Source: <https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/container/validate.go>
+//! * Legacy: worker patches keep `cluster.network.cni.name: none` and the
+//!   subnets (workers' generated configs carry `cluster.network`, and Talos CI
+//!   applies its Cilium patch to every node) but not `cluster.proxy`, which
+//!   only control planes act on; the same rule as multi-document.
+//!   Source: <https://github.com/siderolabs/talos/blob/v1.13.9/hack/test/patches/cilium-kubeproxy.yaml>
 
 use crate::facts;
-use crate::version::Version;
+use crate::finding::Problem;
+use crate::net::{Cidr, CidrError, parse_https_endpoint};
+use crate::version::{CiliumVersion, TalosVersion};
 use crate::yaml::{self, Node};
 
-/// Which node role the patch is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The machine type a patch is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MachineType {
     ControlPlane,
     Worker,
 }
 
 impl MachineType {
+    /// Accepts the Talos spellings: `controlplane` (also `control-plane`,
+    /// `control_plane`, `init`) and `worker`, case-insensitive.
     pub fn parse(s: &str) -> Option<MachineType> {
-        match s {
-            "controlplane" => Some(MachineType::ControlPlane),
+        match s.to_ascii_lowercase().as_str() {
+            "controlplane" | "control-plane" | "control_plane" | "init" => Some(MachineType::ControlPlane),
             "worker" => Some(MachineType::Worker),
             _ => None,
         }
     }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MachineType::ControlPlane => "controlplane",
+            MachineType::Worker => "worker",
+        }
+    }
 }
 
-/// Which machine-config form to emit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which Talos config format to emit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ConfigFormat {
-    /// Legacy for Talos <= 1.13, multi-document from 1.14.
+    /// Multi-document from Talos 1.14, legacy before.
+    #[default]
     Auto,
-    /// `cluster.*` fields of the v1alpha1 document. Needed on Talos >= 1.14 when
-    /// the cluster's configs were generated with a version contract <= 1.13.
+    /// v1alpha1 `cluster.*` / `machine.*` fields (any Talos, required for
+    /// clusters generated with a version contract <= 1.13).
     Legacy,
-    /// `Kube*Config` documents (Talos >= 1.14 with the 1.14 contract).
+    /// `Kube*Config` documents (Talos 1.14+ with the 1.14 contract).
     MultiDocument,
 }
 
 impl ConfigFormat {
     pub fn parse(s: &str) -> Option<ConfigFormat> {
-        match s {
+        match s.to_ascii_lowercase().as_str() {
             "auto" => Some(ConfigFormat::Auto),
-            "legacy" => Some(ConfigFormat::Legacy),
-            "multidoc" => Some(ConfigFormat::MultiDocument),
+            "legacy" | "v1alpha1" => Some(ConfigFormat::Legacy),
+            "multidocument" | "multi-document" | "multi_document" | "multidoc" => Some(ConfigFormat::MultiDocument),
             _ => None,
         }
     }
-    pub fn name(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             ConfigFormat::Auto => "auto",
             ConfigFormat::Legacy => "legacy",
-            ConfigFormat::MultiDocument => "multidoc",
+            ConfigFormat::MultiDocument => "multidocument",
         }
     }
 }
 
-/// Everything the patch depends on. Field names are the user-facing names.
-#[derive(Debug, Clone)]
-pub struct PatchInput {
-    pub talos_version: String,
-    pub machine_type: String,
-    pub kube_proxy_replacement: bool,
-    pub kubeprism_enabled: bool,
-    pub kubeprism_port: i64,
-    pub pod_subnets: Vec<String>,
-    pub service_subnets: Vec<String>,
-    pub cilium_version: Option<String>,
-    pub cluster_endpoint: Option<String>,
-    pub config_format: String,
+/// Input field names, as the provider's schema spells them.
+pub mod field {
+    pub const TALOS_VERSION: &str = "talos_version";
+    pub const MACHINE_TYPE: &str = "machine_type";
+    pub const KUBE_PROXY_REPLACEMENT: &str = "kube_proxy_replacement";
+    pub const KUBEPRISM_ENABLED: &str = "kubeprism_enabled";
+    pub const KUBEPRISM_PORT: &str = "kubeprism_port";
+    pub const POD_SUBNETS: &str = "pod_subnets";
+    pub const SERVICE_SUBNETS: &str = "service_subnets";
+    pub const CILIUM_VERSION: &str = "cilium_version";
+    pub const CLUSTER_ENDPOINT: &str = "cluster_endpoint";
+    pub const CONFIG_FORMAT: &str = "config_format";
 }
 
-impl Default for PatchInput {
-    fn default() -> Self {
+/// Inputs of `cilium_talos_patch`, as strings/numbers straight from the user
+/// (validation is [`generate`]'s job).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchInput {
+    /// `v1.13`, `1.14.0`, `v1.14.0-rc.1` ...
+    pub talos_version: String,
+    pub machine_type: MachineType,
+    /// Default true.
+    pub kube_proxy_replacement: bool,
+    /// Default true.
+    pub kubeprism_enabled: bool,
+    /// Default 7445. i64 so out-of-range user input is reported, not truncated.
+    pub kubeprism_port: i64,
+    /// Default ["10.244.0.0/16"].
+    pub pod_subnets: Vec<String>,
+    /// Default ["10.96.0.0/12"].
+    pub service_subnets: Vec<String>,
+    /// Cilium chart version, e.g. "1.18.5"; refines the capability lists.
+    pub cilium_version: Option<String>,
+    /// `<https://HOST[:PORT]`> of the API server; required when KubePrism is off
+    /// and kube-proxy replacement is on.
+    pub cluster_endpoint: Option<String>,
+    pub config_format: ConfigFormat,
+}
+
+impl PatchInput {
+    /// Inputs with every default applied.
+    pub fn new(talos_version: impl Into<String>, machine_type: MachineType) -> Self {
         PatchInput {
-            talos_version: String::new(),
-            machine_type: "controlplane".into(),
+            talos_version: talos_version.into(),
+            machine_type,
             kube_proxy_replacement: true,
             kubeprism_enabled: true,
-            kubeprism_port: i64::from(facts::KUBEPRISM_DEFAULT_PORT),
-            pod_subnets: vec![facts::DEFAULT_POD_SUBNET.into()],
-            service_subnets: vec![facts::DEFAULT_SERVICE_SUBNET.into()],
+            kubeprism_port: facts::DEFAULT_KUBEPRISM_PORT as i64,
+            pod_subnets: vec![facts::DEFAULT_POD_SUBNET.to_string()],
+            service_subnets: vec![facts::DEFAULT_SERVICE_SUBNET.to_string()],
             cilium_version: None,
             cluster_endpoint: None,
-            config_format: "auto".into(),
+            config_format: ConfigFormat::Auto,
         }
     }
 }
 
-/// A problem with one input, with the fix in `detail`.
+/// The format actually emitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EmittedFormat {
+    Legacy,
+    MultiDocument,
+}
+
+impl EmittedFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmittedFormat::Legacy => "legacy",
+            EmittedFormat::MultiDocument => "multidocument",
+        }
+    }
+}
+
+/// A short description of what the patch does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The input's name (`kubeprism_port`, `pod_subnets`, ...).
-    pub field: &'static str,
-    /// The element of a list input, when the problem is with one element.
-    pub index: Option<usize>,
-    pub summary: String,
-    pub detail: String,
+pub struct PatchSummary {
+    pub format: EmittedFormat,
+    pub talos_version: TalosVersion,
+    pub machine_type: MachineType,
+    /// The patch removes the default CNI (flannel).
+    pub cni_disabled: bool,
+    /// The patch disables kube-proxy on this node type.
+    pub kube_proxy_disabled: bool,
+    /// KubePrism port when enabled.
+    pub kubeprism_port: Option<u16>,
+    /// The API server address Cilium is given (`k8sServiceHost`/`Port`), if any.
+    pub k8s_service: Option<(String, u16)>,
+    /// Human notes (assumptions taken, things the user should know).
+    pub notes: Vec<String>,
 }
 
-impl Problem {
-    fn new(field: &'static str, summary: impl Into<String>, detail: impl Into<String>) -> Self {
-        Problem { field, index: None, summary: summary.into(), detail: detail.into() }
-    }
-    fn at(mut self, index: usize) -> Self {
-        self.index = Some(index);
-        self
-    }
-}
-
-/// The generated patches and values.
+/// Result of [`generate`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatchOutput {
-    /// YAML documents for `config_patches` of siderolabs/talos, one per document.
+    /// Talos `config_patches` entries, each a YAML string.
     pub patches: Vec<String>,
-    /// Cilium Helm values (YAML) consistent with the patches.
+    /// Cilium Helm values (YAML), consistent with the patches.
     pub helm_values: String,
-    /// The form used: `legacy` or `multidoc`.
-    pub format: &'static str,
+    pub summary: PatchSummary,
 }
 
-/// An IP network in CIDR notation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cidr {
-    pub addr: IpAddr,
-    pub prefix: u8,
+struct Valid {
+    talos: TalosVersion,
+    format: EmittedFormat,
+    port: u16,
+    pods: Vec<Cidr>,
+    services: Vec<Cidr>,
+    cilium: Option<CiliumVersion>,
+    endpoint: Option<(String, u16)>,
 }
 
-impl Cidr {
-    /// Parses `a.b.c.d/n` or `x::y/n`; host bits must be zero.
-    pub fn parse(s: &str) -> Result<Cidr, String> {
-        let (a, p) =
-            s.split_once('/').ok_or_else(|| format!("{s:?} has no prefix length (expected e.g. 10.244.0.0/16)"))?;
-        let addr: IpAddr = a.parse().map_err(|_| format!("{a:?} is not an IP address"))?;
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix: u8 = p
-            .parse()
-            .ok()
-            .filter(|n| *n <= max)
-            .ok_or_else(|| format!("prefix length {p:?} is not a number from 0 to {max}"))?;
-        let c = Cidr { addr, prefix };
-        if c.network_bits() != c.bits() {
-            return Err(format!(
-                "{s} has host bits set; the network is {}/{prefix}",
-                match addr {
-                    IpAddr::V4(_) => std::net::Ipv4Addr::from(c.network_bits() as u32).to_string(),
-                    IpAddr::V6(_) => std::net::Ipv6Addr::from(c.network_bits()).to_string(),
+fn cidr_problem(fld: &'static str, i: usize, raw: &str, e: CidrError) -> Problem {
+    let (summary, detail) = match e {
+        CidrError::MissingPrefix => (
+            "CIDR without prefix length".to_string(),
+            format!(
+                "{raw:?} has no \"/PREFIX\". Write the network with its prefix length, e.g. \"10.244.0.0/16\" or \"fc00:db8:10::/56\"."
+            ),
+        ),
+        CidrError::BadAddress(a) => (
+            "invalid IP address in CIDR".to_string(),
+            format!("{a:?} in {raw:?} is not an IPv4 or IPv6 address. Use e.g. \"10.244.0.0/16\"."),
+        ),
+        CidrError::BadPrefix { prefix, max } => (
+            "invalid CIDR prefix length".to_string(),
+            format!("the prefix {prefix:?} in {raw:?} must be a number from 0 to {max}."),
+        ),
+        CidrError::HostBitsSet { network } => (
+            "CIDR has host bits set".to_string(),
+            format!(
+                "{raw:?} has bits set below its /prefix, so it does not name a network. Kubernetes rejects such \
+                 --cluster-cidr/--service-cluster-ip-range values. Did you mean {network:?}?"
+            ),
+        ),
+    };
+    Problem::new(fld, summary, detail).at(i)
+}
+
+fn check_subnets(fld: &'static str, raw: &[String], problems: &mut Vec<Problem>) -> Vec<Cidr> {
+    let mut out = Vec::new();
+    if raw.is_empty() {
+        problems.push(Problem::new(
+            fld,
+            "no subnets given",
+            format!(
+                "{fld} needs at least one CIDR (the Talos default is {:?}).",
+                if fld == field::POD_SUBNETS { facts::DEFAULT_POD_SUBNET } else { facts::DEFAULT_SERVICE_SUBNET }
+            ),
+        ));
+        return out;
+    }
+    let mut v4: Option<usize> = None;
+    let mut v6: Option<usize> = None;
+    for (i, s) in raw.iter().enumerate() {
+        match Cidr::parse(s) {
+            Err(e) => problems.push(cidr_problem(fld, i, s, e)),
+            Ok(c) => {
+                // Kubernetes allows one CIDR per IP family (dual-stack: one IPv4 + one IPv6).
+                // Source: https://kubernetes.io/docs/concepts/services-networking/dual-stack/
+                let slot = if c.is_ipv4() { &mut v4 } else { &mut v6 };
+                if let Some(first) = *slot {
+                    problems.push(
+                        Problem::new(
+                            fld,
+                            "more than one CIDR of the same IP family",
+                            format!(
+                                "{s:?} is the second {} CIDR (the first is element {first}). Kubernetes accepts at most one IPv4 and one IPv6 CIDR (dual-stack); remove one.",
+                                if c.is_ipv4() { "IPv4" } else { "IPv6" }
+                            ),
+                        )
+                        .at(i),
+                    );
+                } else {
+                    *slot = Some(i);
                 }
-            ));
-        }
-        Ok(c)
-    }
-    fn bits(&self) -> u128 {
-        match self.addr {
-            IpAddr::V4(a) => u128::from(u32::from(a)),
-            IpAddr::V6(a) => u128::from(a),
+                out.push(c);
+            }
         }
     }
-    fn width(&self) -> u32 {
-        if self.addr.is_ipv4() { 32 } else { 128 }
-    }
-    fn mask(&self) -> u128 {
-        let w = self.width();
-        let host = w - u32::from(self.prefix);
-        let all = if w == 128 { u128::MAX } else { (1u128 << w) - 1 };
-        if host >= 128 { 0 } else { all & !((1u128 << host) - 1) }
-    }
-    fn network_bits(&self) -> u128 {
-        self.bits() & self.mask()
-    }
-    /// True when the two networks share an address.
-    pub fn overlaps(&self, other: &Cidr) -> bool {
-        if self.addr.is_ipv4() != other.addr.is_ipv4() {
-            return false;
-        }
-        let shorter = if self.prefix <= other.prefix { self } else { other };
-        (self.bits() & shorter.mask()) == (other.bits() & shorter.mask())
-    }
+    out
 }
 
-/// Parses an `https://host[:port]` API server URL into host and port.
-pub fn parse_endpoint(s: &str) -> Result<(String, u16), String> {
-    let rest = s.strip_prefix("https://").ok_or_else(|| format!("{s:?} must start with https://"))?;
-    let rest = rest.strip_suffix('/').unwrap_or(rest);
-    if rest.is_empty() || rest.contains('/') || rest.contains('@') || rest.contains('?') {
-        return Err(format!("{s:?} must be https://HOST[:PORT] with no path"));
-    }
-    let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
-        let (h, after) = v6.split_once(']').ok_or_else(|| format!("{s:?} has an unclosed IPv6 bracket"))?;
-        (h.to_string(), after.strip_prefix(':'))
-    } else {
-        match rest.rsplit_once(':') {
-            Some((h, p)) => (h.to_string(), Some(p)),
-            None => (rest.to_string(), None),
-        }
-    };
-    if host.is_empty() {
-        return Err(format!("{s:?} has no host"));
-    }
-    let port = match port {
-        None => 443,
-        Some(p) => p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| format!("{p:?} is not a port number"))?,
-    };
-    Ok((host, port))
-}
-
-/// Checks every input and returns all problems found.
-pub fn validate(input: &PatchInput) -> Vec<Problem> {
+fn validate(input: &PatchInput) -> Result<Valid, Vec<Problem>> {
     let mut problems = Vec::new();
-    let talos = match Version::parse(&input.talos_version) {
+
+    let talos = match TalosVersion::parse(&input.talos_version) {
         Ok(v) => {
-            if !facts::TALOS_KUBEPRISM.holds_for(&v) || v.major != 1 {
+            if !v.at_least_minor(facts::MIN_SUPPORTED_TALOS.0, facts::MIN_SUPPORTED_TALOS.1) {
                 problems.push(Problem::new(
-                    "talos_version",
-                    "Unsupported Talos version",
+                    field::TALOS_VERSION,
+                    "Talos version not supported",
                     format!(
-                        "Talos {v} is not supported: this provider needs Talos 1.5 or newer ({} appeared in 1.5; see {}). Upgrade Talos, or set talos_version to the version your nodes run.",
-                        facts::TALOS_KUBEPRISM.what,
-                        facts::TALOS_KUBEPRISM.source
+                        "Talos {v} has no KubePrism, which the generated Cilium values rely on (KubePrism exists from Talos 1.5.0). Use Talos v1.5 or newer."
                     ),
                 ));
             }
             Some(v)
         }
         Err(e) => {
-            problems.push(Problem::new("talos_version", "Invalid Talos version", e.to_string()));
+            problems.push(Problem::new(field::TALOS_VERSION, "invalid Talos version", e.to_string()));
             None
         }
     };
-    if MachineType::parse(&input.machine_type).is_none() {
-        problems.push(Problem::new(
-            "machine_type",
-            "Invalid machine type",
-            format!("{:?} is not a machine type: use \"controlplane\" or \"worker\".", input.machine_type),
-        ));
-    }
-    match ConfigFormat::parse(&input.config_format) {
-        None => problems.push(Problem::new(
-            "config_format",
-            "Invalid config format",
-            format!("{:?} is not a config format: use \"auto\", \"legacy\" or \"multidoc\".", input.config_format),
-        )),
-        Some(ConfigFormat::MultiDocument) => {
-            if let Some(v) = &talos
-                && !facts::TALOS_MULTIDOC_KUBERNETES.holds_for(v)
-            {
-                problems.push(Problem::new(
-                    "config_format",
-                    "Multi-document Kubernetes config needs Talos 1.14",
-                    format!(
-                        "Talos {v} has no Kube*Config documents ({} appeared in 1.14; see {}). Use config_format = \"auto\" or \"legacy\".",
-                        facts::TALOS_MULTIDOC_KUBERNETES.what,
-                        facts::TALOS_MULTIDOC_KUBERNETES.source
-                    ),
-                ));
-            }
-        }
-        Some(_) => {}
-    }
-    if !(1..=65535).contains(&input.kubeprism_port) {
-        problems.push(Problem::new(
-            "kubeprism_port",
-            "KubePrism port out of range",
-            format!(
-                "{} is not a TCP port: use a number from 1 to 65535 (Talos' default is {}).",
-                input.kubeprism_port,
-                facts::KUBEPRISM_DEFAULT_PORT
-            ),
-        ));
-    }
-    if let Some(cv) = &input.cilium_version
-        && let Err(e) = Version::parse(cv)
-    {
-        problems.push(Problem::new("cilium_version", "Invalid Cilium version", e.to_string()));
-    }
-    match &input.cluster_endpoint {
-        Some(ep) => {
-            if let Err(e) = parse_endpoint(ep) {
-                problems.push(Problem::new(
-                    "cluster_endpoint",
-                    "Invalid cluster endpoint",
-                    format!("{e}. Use the Kubernetes API server URL of the cluster, e.g. https://10.0.0.10:6443."),
-                ));
-            }
-        }
-        None if input.kube_proxy_replacement && !input.kubeprism_enabled => problems.push(Problem::new(
-            "cluster_endpoint",
-            "Cluster endpoint required",
-            "With kube_proxy_replacement on and KubePrism off, Cilium cannot reach the API server through a Service \
-             (there is no kube-proxy), so it needs the API server address. Set cluster_endpoint (e.g. \
-             https://10.0.0.10:6443), or turn KubePrism on (kubeprism_enabled = true, the Talos default).",
-        )),
-        None => {}
-    }
-    let mut nets: Vec<(&'static str, usize, Cidr)> = Vec::new();
-    for (field, list) in [("pod_subnets", &input.pod_subnets), ("service_subnets", &input.service_subnets)] {
-        if list.is_empty() {
+
+    let format = match (&talos, input.config_format) {
+        (Some(v), ConfigFormat::Auto) if facts::talos_multidoc_kube_config(v) => Some(EmittedFormat::MultiDocument),
+        (Some(_), ConfigFormat::Auto) => Some(EmittedFormat::Legacy),
+        (_, ConfigFormat::Legacy) => Some(EmittedFormat::Legacy),
+        (Some(v), ConfigFormat::MultiDocument) if !facts::talos_multidoc_kube_config(v) => {
             problems.push(Problem::new(
-                field,
-                "No subnets given",
+                field::CONFIG_FORMAT,
+                "multi-document Kubernetes config needs Talos 1.14",
                 format!(
-                    "{field} needs at least one CIDR (Talos' default is {}).",
-                    if field == "pod_subnets" { facts::DEFAULT_POD_SUBNET } else { facts::DEFAULT_SERVICE_SUBNET }
+                    "Talos {v} does not know the KubeNetworkConfig/KubeProxyConfig/KubePrismConfig/KubeFlannelCNIConfig documents (they appear in Talos 1.14). Use config_format = \"legacy\" or \"auto\"."
                 ),
             ));
+            None
         }
-        for (i, s) in list.iter().enumerate() {
-            match Cidr::parse(s) {
-                Ok(c) => nets.push((field, i, c)),
-                Err(e) => problems.push(Problem::new(field, "Invalid CIDR", format!("{e}.")).at(i)),
-            }
-        }
-    }
-    for (i, a) in nets.iter().enumerate() {
-        for b in &nets[i + 1..] {
-            if a.0 != b.0 && a.2.overlaps(&b.2) {
+        (_, ConfigFormat::MultiDocument) => Some(EmittedFormat::MultiDocument),
+        (None, ConfigFormat::Auto) => None,
+    };
+
+    let port = if !(1..=65535).contains(&input.kubeprism_port) {
+        problems.push(Problem::new(
+            field::KUBEPRISM_PORT,
+            "KubePrism port out of range",
+            format!(
+                "{} is not a TCP port; use 1..=65535 (Talos' default is {}). Note that Talos treats 0 as \"use the default\", so 0 is rejected here to keep the Cilium values and the Talos config in agreement.",
+                input.kubeprism_port,
+                facts::DEFAULT_KUBEPRISM_PORT
+            ),
+        ));
+        None
+    } else {
+        Some(input.kubeprism_port as u16)
+    };
+
+    let pods = check_subnets(field::POD_SUBNETS, &input.pod_subnets, &mut problems);
+    let services = check_subnets(field::SERVICE_SUBNETS, &input.service_subnets, &mut problems);
+    for (pi, p) in input.pod_subnets.iter().enumerate() {
+        let Ok(pc) = Cidr::parse(p) else { continue };
+        for (si, s) in input.service_subnets.iter().enumerate() {
+            let Ok(sc) = Cidr::parse(s) else { continue };
+            if pc.overlaps(&sc) {
                 problems.push(
                     Problem::new(
-                        b.0,
-                        "Pod and service subnets overlap",
+                        field::SERVICE_SUBNETS,
+                        "service subnet overlaps a pod subnet",
                         format!(
-                            "{} ({}[{}]) overlaps {} ({}[{}]): pod and service addresses must not share a range. Pick disjoint networks.",
-                            input_item(input, b.0, b.1),
-                            b.0,
-                            b.1,
-                            input_item(input, a.0, a.1),
-                            a.0,
-                            a.1
+                            "service subnet {s:?} overlaps pod subnet {p:?} (pod_subnets[{pi}]). Pod and service IPs must come from disjoint ranges; pick non-overlapping CIDRs (Talos defaults: pods {}, services {}).",
+                            facts::DEFAULT_POD_SUBNET,
+                            facts::DEFAULT_SERVICE_SUBNET
                         ),
                     )
-                    .at(b.1),
+                    .at(si),
                 );
             }
         }
     }
-    problems
-}
 
-fn input_item(input: &PatchInput, field: &str, i: usize) -> String {
-    let list = if field == "pod_subnets" { &input.pod_subnets } else { &input.service_subnets };
-    list.get(i).cloned().unwrap_or_default()
-}
+    let cilium = match input.cilium_version.as_deref() {
+        None => None,
+        Some(s) => match CiliumVersion::parse(s) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                problems.push(Problem::new(field::CILIUM_VERSION, "invalid Cilium version", e.to_string()));
+                None
+            }
+        },
+    };
 
-/// Validates the input and generates the patches and values.
-pub fn build(input: &PatchInput) -> Result<PatchOutput, Vec<Problem>> {
-    let problems = validate(input);
+    let endpoint = match input.cluster_endpoint.as_deref() {
+        None => None,
+        Some(s) => match parse_https_endpoint(s) {
+            Ok(e) => Some((e.host, e.port)),
+            Err(why) => {
+                problems.push(Problem::new(
+                    field::CLUSTER_ENDPOINT,
+                    "invalid cluster endpoint",
+                    format!("{s:?}: {why}. Expected the API server URL as https://HOST[:PORT], e.g. \"https://10.0.0.10:6443\" (the cluster.controlPlane.endpoint of the Talos config)."),
+                ));
+                None
+            }
+        },
+    };
+    if !input.kubeprism_enabled && input.kube_proxy_replacement && input.cluster_endpoint.is_none() {
+        problems.push(Problem::new(
+            field::CLUSTER_ENDPOINT,
+            "cluster endpoint required without KubePrism",
+            "With kube_proxy_replacement on there is no kube-proxy to route the in-cluster \"kubernetes\" service, so Cilium must be told where the API server is. With KubePrism off, set cluster_endpoint to the API server URL (https://HOST:PORT), or enable KubePrism (recommended; Cilium then uses localhost:<kubeprism_port>).",
+        ));
+    }
+
     if !problems.is_empty() {
         return Err(problems);
     }
-    // validate() guarantees these parse.
-    let (Ok(talos), Some(machine), Some(format)) = (
-        Version::parse(&input.talos_version),
-        MachineType::parse(&input.machine_type),
-        ConfigFormat::parse(&input.config_format),
-    ) else {
-        return Err(vec![Problem::new("talos_version", "Invalid input", "inputs did not validate")]);
-    };
-    let cilium = input.cilium_version.as_deref().and_then(|v| Version::parse(v).ok());
-    let multidoc = match format {
-        ConfigFormat::Auto => facts::TALOS_MULTIDOC_KUBERNETES.holds_for(&talos),
-        ConfigFormat::Legacy => false,
-        ConfigFormat::MultiDocument => true,
-    };
-    let patches = if multidoc { multidoc_patches(input, machine) } else { vec![legacy_patch(input, machine)] };
-    Ok(PatchOutput {
-        patches,
-        helm_values: helm_values(input, cilium.as_ref()),
-        format: if multidoc { "multidoc" } else { "legacy" },
-    })
+    match (talos, format, port) {
+        (Some(talos), Some(format), Some(port)) => Ok(Valid { talos, format, port, pods, services, cilium, endpoint }),
+        // unreachable in practice: each None pushed a problem above
+        _ => Err(vec![Problem::new(field::TALOS_VERSION, "invalid input", "the input could not be validated")]),
+    }
 }
 
-/// Talos <= 1.13: one strategic-merge patch of the v1alpha1 document.
-/// Fields: https://github.com/siderolabs/talos/blob/v1.13.9/website/content/v1.13/reference/configuration/v1alpha1/config.md
-/// (`cluster.network.cni.name`, `cluster.proxy.disabled`, `machine.features.kubePrism`).
-fn legacy_patch(input: &PatchInput, machine: MachineType) -> String {
+/// Validates without generating; returns every problem found.
+pub fn validate_input(input: &PatchInput) -> Vec<Problem> {
+    match validate(input) {
+        Ok(_) => Vec::new(),
+        Err(p) => p,
+    }
+}
+
+fn cidr_strings(c: &[Cidr]) -> Node {
+    Node::strs(c.iter().map(|c| c.to_string()))
+}
+
+fn legacy_patch(input: &PatchInput, v: &Valid) -> String {
+    // Paths: cluster.network.cni.name, cluster.network.podSubnets/serviceSubnets,
+    // cluster.proxy.disabled (all 1.x), machine.features.kubePrism (1.5+).
+    // Source: https://github.com/siderolabs/talos/blob/v1.13.9/website/content/v1.13/reference/configuration/v1alpha1/config.md
+    // podSubnets/serviceSubnets are `merge:"replace"` lists, so the patch replaces
+    // (not appends to) the generated defaults; same for KubeNetworkConfig (1.14+).
+    // Source: https://github.com/siderolabs/talos/blob/v1.13.9/pkg/machinery/config/types/v1alpha1/v1alpha1_types.go (ClusterNetworkConfig)
     let mut cluster = vec![(
         "network".to_string(),
         Node::map([
             ("cni", Node::map([("name", Node::str("none"))])),
-            ("podSubnets", Node::strs(&input.pod_subnets)),
-            ("serviceSubnets", Node::strs(&input.service_subnets)),
+            ("podSubnets", cidr_strings(&v.pods)),
+            ("serviceSubnets", cidr_strings(&v.services)),
         ]),
     )];
-    // kube-proxy is deployed by the control plane, so it is disabled there.
-    // Talos CI's patch: https://github.com/siderolabs/talos/blob/v1.13.9/hack/test/patches/cilium-kubeproxy.yaml
-    if input.kube_proxy_replacement && machine == MachineType::ControlPlane {
-        cluster.push(("proxy".to_string(), Node::map([("disabled", Node::Bool(true))])));
+    if input.kube_proxy_replacement && input.machine_type == MachineType::ControlPlane {
+        cluster.push(("proxy".into(), Node::map([("disabled", Node::Bool(true))])));
     }
+    // Explicit in both directions: an absent kubePrism section means *off*
+    // (1.5 and configs upgraded from it), and 1.6+ generated configs have it on.
+    // Source: https://github.com/siderolabs/talos/blob/v1.6.0/hack/release.toml
+    let prism = if input.kubeprism_enabled {
+        Node::map([("enabled", Node::Bool(true)), ("port", Node::Int(v.port as i64))])
+    } else {
+        Node::map([("enabled", Node::Bool(false))])
+    };
     let doc = Node::map([
-        (
-            "machine",
-            Node::map([(
-                "features",
-                Node::map([(
-                    "kubePrism",
-                    Node::map([
-                        ("enabled", Node::Bool(input.kubeprism_enabled)),
-                        ("port", Node::Int(input.kubeprism_port)),
-                    ]),
-                )]),
-            )]),
-        ),
+        ("machine", Node::map([("features", Node::map([("kubePrism", prism)]))])),
         ("cluster", Node::Map(cluster)),
     ]);
     yaml::to_string(&doc)
 }
 
-fn kind_doc(kind: &str, rest: Vec<(String, Node)>) -> Node {
-    let mut entries = vec![("apiVersion".to_string(), Node::str("v1alpha1")), ("kind".to_string(), Node::str(kind))];
-    entries.extend(rest);
-    Node::Map(entries)
+fn doc_header(kind: facts::TalosDocKind) -> Vec<(String, Node)> {
+    vec![("apiVersion".into(), Node::str(kind.api_version)), ("kind".into(), Node::str(kind.kind))]
 }
 
-fn delete_doc(kind: &str) -> String {
-    yaml::to_string(&kind_doc(kind, vec![("$patch".to_string(), Node::str("delete"))]))
-}
-
-/// Talos >= 1.14: one document per Kube*Config kind.
-/// Kinds and fields: https://github.com/siderolabs/talos/tree/v1.14.0-rc.1/pkg/machinery/config/types/k8s
-/// and the guide https://github.com/siderolabs/docs/blob/main/public/kubernetes-guides/cni/deploying-cilium.mdx
-fn multidoc_patches(input: &PatchInput, machine: MachineType) -> Vec<String> {
-    let mut out = Vec::new();
-    if machine == MachineType::ControlPlane {
-        // No CNI: delete the Flannel document (absent document = no CNI).
-        // KubeFlannelCNIConfig is control-plane only.
-        out.push(delete_doc("KubeFlannelCNIConfig"));
+fn multidoc_patches(input: &PatchInput, v: &Valid) -> Vec<String> {
+    let cp = input.machine_type == MachineType::ControlPlane;
+    let mut docs = Vec::new();
+    if cp {
+        // Deleting the flannel document means "no CNI".
+        // Source: https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/hack/test/patches/cilium-kubeproxy.yaml
+        let mut d = doc_header(facts::KUBE_FLANNEL_CNI_CONFIG);
+        d.push(("$patch".into(), Node::str("delete")));
+        docs.push(Node::Map(d));
         if input.kube_proxy_replacement {
-            // Deleting KubeProxyConfig does NOT disable kube-proxy (it falls back to the
-            // legacy default, enabled); `enabled: false` does. Control-plane only.
-            // Source: https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/types/k8s/proxy.go
-            out.push(yaml::to_string(&kind_doc("KubeProxyConfig", vec![("enabled".into(), Node::Bool(false))])));
+            // enabled: false, never deletion: without the document Talos falls
+            // back to the legacy default, which deploys kube-proxy.
+            // Source: https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/types/v1alpha1/v1alpha1_k8s_bridge.go
+            let mut d = doc_header(facts::KUBE_PROXY_CONFIG);
+            d.push(("enabled".into(), Node::Bool(false)));
+            docs.push(Node::Map(d));
         }
     }
+    // KubePrism: the document's presence enables it; deleting it disables.
+    // Source: https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/website/content/v1.14/reference/configuration/kubernetes/kubeprismconfig.md
+    let mut d = doc_header(facts::KUBE_PRISM_CONFIG);
     if input.kubeprism_enabled {
-        out.push(yaml::to_string(&kind_doc("KubePrismConfig", vec![("port".into(), Node::Int(input.kubeprism_port))])));
+        d.push(("port".into(), Node::Int(v.port as i64)));
     } else {
-        // KubePrism is off when its document is absent.
-        out.push(delete_doc("KubePrismConfig"));
+        d.push(("$patch".into(), Node::str("delete")));
     }
-    out.push(yaml::to_string(&kind_doc(
-        "KubeNetworkConfig",
-        vec![
-            ("podSubnets".into(), Node::strs(&input.pod_subnets)),
-            ("serviceSubnets".into(), Node::strs(&input.service_subnets)),
-        ],
-    )));
-    out
+    docs.push(Node::Map(d));
+    let mut d = doc_header(facts::KUBE_NETWORK_CONFIG);
+    d.push(("podSubnets".into(), cidr_strings(&v.pods)));
+    d.push(("serviceSubnets".into(), cidr_strings(&v.services)));
+    docs.push(Node::Map(d));
+    docs.iter().map(yaml::to_string).collect()
 }
 
-/// The Cilium values Talos needs, per the Talos guide (chart 1.14 … 1.20):
-/// https://github.com/siderolabs/docs/blob/main/public/kubernetes-guides/cni/deploying-cilium.mdx
-pub fn helm_values(input: &PatchInput, cilium: Option<&Version>) -> String {
-    let mut entries = vec![
-        ("ipam".to_string(), Node::map([("mode", Node::str("kubernetes"))])),
-        ("kubeProxyReplacement".to_string(), Node::Bool(input.kube_proxy_replacement)),
+fn helm_values(input: &PatchInput, v: &Valid) -> (String, Option<(String, u16)>) {
+    // Source for every key: https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
+    let mut m: Vec<(String, Node)> = vec![
+        ("ipam".into(), Node::map([("mode", Node::str("kubernetes"))])),
+        ("kubeProxyReplacement".into(), Node::Bool(input.kube_proxy_replacement)),
     ];
-    if input.kube_proxy_replacement {
-        let (host, port) = if input.kubeprism_enabled {
-            // KubePrism listens on 127.0.0.1 on every node (Talos 1.5+):
-            // https://github.com/siderolabs/talos/blob/v1.13.9/internal/app/machined/pkg/controllers/k8s/kubeprism_config.go
-            ("localhost".to_string(), input.kubeprism_port)
-        } else {
-            let ep = input.cluster_endpoint.as_deref().unwrap_or_default();
-            let (h, p) = parse_endpoint(ep).unwrap_or_default();
-            (h, i64::from(p))
-        };
-        entries.push(("k8sServiceHost".to_string(), Node::Str(host)));
-        entries.push(("k8sServicePort".to_string(), Node::Int(port)));
+    // KubePrism on: Cilium talks to it (with or without KPR). Off: the
+    // cluster endpoint (required with KPR, checked in validation; without KPR
+    // kube-proxy serves the in-cluster "kubernetes" service, and an explicit
+    // endpoint is still honoured when given).
+    let service =
+        if input.kubeprism_enabled { Some((facts::KUBEPRISM_HOST.to_string(), v.port)) } else { v.endpoint.clone() };
+    if let Some((host, port)) = &service {
+        m.push(("k8sServiceHost".into(), Node::str(host.clone())));
+        m.push(("k8sServicePort".into(), Node::Int(*port as i64)));
     }
-    entries.push((
-        "securityContext".to_string(),
+    m.push((
+        "securityContext".into(),
         Node::map([(
             "capabilities",
             Node::map([
-                ("ciliumAgent", Node::strs(&facts::talos_agent_capabilities(cilium))),
-                ("cleanCiliumState", Node::strs(&facts::talos_clean_state_capabilities())),
+                ("ciliumAgent", Node::strs(facts::talos_agent_caps(v.cilium.as_ref()))),
+                ("cleanCiliumState", Node::strs(facts::talos_clean_state_caps(v.cilium.as_ref()))),
             ]),
         )]),
     ));
-    entries.push((
-        "cgroup".to_string(),
+    m.push((
+        "cgroup".into(),
         Node::map([
             ("autoMount", Node::map([("enabled", Node::Bool(false))])),
             ("hostRoot", Node::str(facts::TALOS_CGROUP_HOST_ROOT)),
         ]),
     ));
-    yaml::to_string(&Node::Map(entries))
+    (yaml::to_string(&Node::Map(m)), service)
+}
+
+/// Validates the input and generates patches, values and a summary, or
+/// returns every problem found.
+pub fn generate(input: &PatchInput) -> Result<PatchOutput, Vec<Problem>> {
+    let v = validate(input)?;
+    let patches = match v.format {
+        EmittedFormat::Legacy => vec![legacy_patch(input, &v)],
+        EmittedFormat::MultiDocument => multidoc_patches(input, &v),
+    };
+    let (helm_values, k8s_service) = helm_values(input, &v);
+    let mut notes = Vec::new();
+    if v.talos.minor_key() > facts::NEWEST_KNOWN_TALOS {
+        notes.push(format!(
+            "Talos {} is newer than the newest version these facts were checked against (v{}.{}); the {} format was assumed.",
+            v.talos,
+            facts::NEWEST_KNOWN_TALOS.0,
+            facts::NEWEST_KNOWN_TALOS.1,
+            if v.format == EmittedFormat::MultiDocument { "multi-document" } else { "legacy" }
+        ));
+    }
+    if v.format == EmittedFormat::Legacy && facts::talos_multidoc_kube_config(&v.talos) {
+        notes.push("Legacy v1alpha1 fields were emitted for Talos 1.14+: correct only for clusters generated with a version contract of 1.13 or older.".into());
+    }
+    if v.format == EmittedFormat::Legacy && v.talos.minor_key() == (1, 5) && input.kubeprism_enabled {
+        notes.push("Talos 1.5 ships KubePrism disabled; this patch enables it explicitly.".into());
+    }
+    if input.machine_type == MachineType::Worker && input.kube_proxy_replacement {
+        notes
+            .push("kube-proxy is disabled by the control-plane patch; worker patches do not carry that switch.".into());
+    }
+    if v.cilium.is_none() {
+        notes.push("cilium_version not set: capability lists follow the Talos guide (no SYSLOG); set it for Cilium 1.19+ to keep SYSLOG.".into());
+    }
+    let summary = PatchSummary {
+        format: v.format,
+        talos_version: v.talos.clone(),
+        machine_type: input.machine_type,
+        cni_disabled: v.format == EmittedFormat::Legacy || input.machine_type == MachineType::ControlPlane,
+        kube_proxy_disabled: input.kube_proxy_replacement && input.machine_type == MachineType::ControlPlane,
+        kubeprism_port: input.kubeprism_enabled.then_some(v.port),
+        k8s_service: k8s_service.clone(),
+        notes,
+    };
+    Ok(PatchOutput { patches, helm_values, summary })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_yaml_ng::Value as Y;
+    use serde_json::{Value, json};
 
-    fn input(talos: &str, machine: &str) -> PatchInput {
-        PatchInput { talos_version: talos.into(), machine_type: machine.into(), ..Default::default() }
-    }
-    fn docs(out: &PatchOutput) -> Vec<Y> {
-        out.patches.iter().map(|p| serde_yaml_ng::from_str(p).unwrap()).collect()
-    }
-    fn kinds(out: &PatchOutput) -> Vec<String> {
-        docs(out).iter().map(|d| d["kind"].as_str().unwrap_or("").to_string()).collect()
-    }
-
-    #[test]
-    fn legacy_patch_for_talos_1_13() {
-        let out = build(&input("v1.13", "controlplane")).unwrap();
-        assert_eq!(out.format, "legacy");
-        let d = &docs(&out)[0];
-        assert_eq!(d["cluster"]["network"]["cni"]["name"], Y::from("none"));
-        assert_eq!(d["cluster"]["proxy"]["disabled"], Y::from(true));
-        assert_eq!(d["machine"]["features"]["kubePrism"]["port"], Y::from(7445));
-        assert_eq!(d["cluster"]["network"]["podSubnets"][0], Y::from("10.244.0.0/16"));
-        // workers: no kube-proxy setting (kube-proxy runs from the control plane)
-        let w = build(&input("1.13.9", "worker")).unwrap();
-        assert!(docs(&w)[0]["cluster"].get("proxy").is_none());
+    fn docs(text: &str) -> Vec<Value> {
+        serde_yaml_ng::Deserializer::from_str(text)
+            .map(|d| {
+                let v: serde_yaml_ng::Value = serde::Deserialize::deserialize(d).unwrap();
+                serde_json::to_value(v).unwrap()
+            })
+            .collect()
     }
 
-    #[test]
-    fn multidoc_patches_for_talos_1_14() {
-        let out = build(&input("v1.14.0-rc.1", "controlplane")).unwrap();
-        assert_eq!(out.format, "multidoc");
-        assert_eq!(kinds(&out), ["KubeFlannelCNIConfig", "KubeProxyConfig", "KubePrismConfig", "KubeNetworkConfig"]);
-        let d = docs(&out);
-        assert_eq!(d[0]["$patch"], Y::from("delete"));
-        assert_eq!(d[1]["enabled"], Y::from(false), "kube-proxy is disabled, never deleted");
-        assert!(d[1].get("$patch").is_none());
-        // control-plane-only kinds never go to workers
-        let w = build(&input("1.14.0", "worker")).unwrap();
-        assert_eq!(kinds(&w), ["KubePrismConfig", "KubeNetworkConfig"]);
+    fn one(text: &str) -> Value {
+        let mut d = docs(text);
+        assert_eq!(d.len(), 1, "{text}");
+        d.remove(0)
+    }
+
+    fn gen_ok(input: &PatchInput) -> PatchOutput {
+        generate(input).unwrap_or_else(|p| panic!("{p:#?}"))
+    }
+
+    fn problems(input: &PatchInput) -> Vec<Problem> {
+        let p = generate(input).expect_err("problems expected");
+        assert_eq!(p, validate_input(input));
+        p
+    }
+
+    fn fields(p: &[Problem]) -> Vec<(&'static str, Option<usize>)> {
+        p.iter().map(|p| (p.field, p.index)).collect()
     }
 
     #[test]
-    fn legacy_can_be_forced_on_new_talos_but_multidoc_not_on_old() {
-        let mut i = input("1.14.0", "controlplane");
-        i.config_format = "legacy".into();
-        assert_eq!(build(&i).unwrap().format, "legacy");
-        let mut i = input("1.13.0", "controlplane");
-        i.config_format = "multidoc".into();
-        let p = build(&i).unwrap_err();
-        assert_eq!(p[0].field, "config_format");
+    fn legacy_controlplane_defaults() {
+        let out = gen_ok(&PatchInput::new("v1.13", MachineType::ControlPlane));
+        assert_eq!(out.patches.len(), 1);
+        assert_eq!(
+            one(&out.patches[0]),
+            json!({
+                "machine": {"features": {"kubePrism": {"enabled": true, "port": 7445}}},
+                "cluster": {
+                    "network": {"cni": {"name": "none"}, "podSubnets": ["10.244.0.0/16"], "serviceSubnets": ["10.96.0.0/12"]},
+                    "proxy": {"disabled": true}
+                }
+            })
+        );
+        assert_eq!(out.summary.format, EmittedFormat::Legacy);
+        assert!(out.summary.kube_proxy_disabled && out.summary.cni_disabled);
+        assert_eq!(out.summary.kubeprism_port, Some(7445));
     }
 
     #[test]
-    fn values_follow_the_patch() {
-        let mut i = input("v1.13", "controlplane");
-        i.kubeprism_port = 7446;
-        let out = build(&i).unwrap();
-        let v: Y = serde_yaml_ng::from_str(&out.helm_values).unwrap();
-        assert_eq!(v["k8sServiceHost"], Y::from("localhost"));
-        assert_eq!(v["k8sServicePort"], Y::from(7446));
-        assert_eq!(v["ipam"]["mode"], Y::from("kubernetes"));
-        assert_eq!(v["kubeProxyReplacement"], Y::from(true));
-        assert_eq!(v["cgroup"]["autoMount"]["enabled"], Y::from(false));
-        assert_eq!(v["cgroup"]["hostRoot"], Y::from("/sys/fs/cgroup"));
-        let caps = v["securityContext"]["capabilities"]["ciliumAgent"].as_sequence().unwrap();
-        assert!(!caps.contains(&Y::from("SYS_MODULE")));
-        // the patch carries the same port
-        assert_eq!(docs(&out)[0]["machine"]["features"]["kubePrism"]["port"], Y::from(7446));
+    fn legacy_worker_has_no_proxy_switch() {
+        let out = gen_ok(&PatchInput::new("1.9.3", MachineType::Worker));
+        let d = one(&out.patches[0]);
+        assert!(d["cluster"].get("proxy").is_none());
+        assert_eq!(d["cluster"]["network"]["cni"]["name"], "none");
+        assert!(!out.summary.kube_proxy_disabled);
     }
 
     #[test]
-    fn kubeprism_off_uses_the_cluster_endpoint() {
-        let mut i = input("1.14.0", "controlplane");
+    fn legacy_without_kpr_keeps_kube_proxy() {
+        let mut i = PatchInput::new("v1.12", MachineType::ControlPlane);
+        i.kube_proxy_replacement = false;
+        let out = gen_ok(&i);
+        assert!(one(&out.patches[0])["cluster"].get("proxy").is_none());
+        assert_eq!(one(&out.helm_values)["kubeProxyReplacement"], json!(false));
+    }
+
+    #[test]
+    fn legacy_kubeprism_off_is_explicit() {
+        let mut i = PatchInput::new("v1.13", MachineType::Worker);
         i.kubeprism_enabled = false;
-        let p = build(&i).unwrap_err();
-        assert_eq!(p[0].field, "cluster_endpoint");
         i.cluster_endpoint = Some("https://10.0.0.10:6443".into());
-        let out = build(&i).unwrap();
-        let v: Y = serde_yaml_ng::from_str(&out.helm_values).unwrap();
-        assert_eq!(v["k8sServiceHost"], Y::from("10.0.0.10"));
-        assert_eq!(v["k8sServicePort"], Y::from(6443));
-        let d = docs(&out);
-        let prism = d.iter().find(|d| d["kind"] == "KubePrismConfig").unwrap();
-        assert_eq!(prism["$patch"], Y::from("delete"));
+        let out = gen_ok(&i);
+        assert_eq!(one(&out.patches[0])["machine"]["features"]["kubePrism"], json!({"enabled": false}));
+        let v = one(&out.helm_values);
+        assert_eq!((v["k8sServiceHost"].clone(), v["k8sServicePort"].clone()), (json!("10.0.0.10"), json!(6443)));
     }
 
     #[test]
-    fn every_bad_input_is_reported_with_its_field() {
-        let i = PatchInput {
-            talos_version: "one.thirteen".into(),
-            machine_type: "master".into(),
-            kubeprism_port: 70000,
-            pod_subnets: vec!["10.244.0.1/16".into(), "nonsense".into()],
-            service_subnets: vec!["10.96.0.0/33".into()],
-            cluster_endpoint: Some("http://x".into()),
-            config_format: "yaml".into(),
-            ..Default::default()
-        };
-        let p = validate(&i);
-        let fields: Vec<(&str, Option<usize>)> = p.iter().map(|p| (p.field, p.index)).collect();
-        for want in [
-            ("talos_version", None),
-            ("machine_type", None),
-            ("kubeprism_port", None),
-            ("pod_subnets", Some(0)),
-            ("pod_subnets", Some(1)),
-            ("service_subnets", Some(0)),
-            ("cluster_endpoint", None),
-            ("config_format", None),
-        ] {
-            assert!(fields.contains(&want), "{want:?} missing from {fields:?}");
+    fn multidoc_controlplane() {
+        let out = gen_ok(&PatchInput::new("v1.14.0-rc.1", MachineType::ControlPlane));
+        let d: Vec<Value> = out.patches.iter().map(|p| one(p)).collect();
+        assert_eq!(
+            d,
+            vec![
+                json!({"apiVersion": "v1alpha1", "kind": "KubeFlannelCNIConfig", "$patch": "delete"}),
+                json!({"apiVersion": "v1alpha1", "kind": "KubeProxyConfig", "enabled": false}),
+                json!({"apiVersion": "v1alpha1", "kind": "KubePrismConfig", "port": 7445}),
+                json!({"apiVersion": "v1alpha1", "kind": "KubeNetworkConfig", "podSubnets": ["10.244.0.0/16"], "serviceSubnets": ["10.96.0.0/12"]}),
+            ]
+        );
+        // Each entry is one document; `---` never appears.
+        assert!(out.patches.iter().all(|p| !p.contains("---")));
+        assert_eq!(out.summary.format, EmittedFormat::MultiDocument);
+    }
+
+    #[test]
+    fn multidoc_worker_has_only_node_documents() {
+        let out = gen_ok(&PatchInput::new("v1.15", MachineType::Worker));
+        let kinds: Vec<Value> = out.patches.iter().map(|p| one(p)["kind"].clone()).collect();
+        assert_eq!(kinds, vec![json!("KubePrismConfig"), json!("KubeNetworkConfig")]);
+        for k in [facts::KUBE_PRISM_CONFIG, facts::KUBE_NETWORK_CONFIG] {
+            assert!(!k.controlplane_only);
         }
-        let host_bits = p.iter().find(|p| p.field == "pod_subnets" && p.index == Some(0)).unwrap();
-        assert!(host_bits.detail.contains("10.244.0.0/16"), "{}", host_bits.detail);
     }
 
     #[test]
-    fn overlapping_subnets_are_found() {
-        let mut i = input("1.13.0", "controlplane");
-        i.service_subnets = vec!["10.244.128.0/20".into()];
-        let p = validate(&i);
-        assert_eq!((p[0].field, p[0].index), ("service_subnets", Some(0)));
-        i.service_subnets = vec!["fd00::/108".into()];
-        assert!(validate(&i).is_empty(), "v4 and v6 never overlap");
+    fn multidoc_kube_proxy_is_never_deleted() {
+        for kpr in [true, false] {
+            let mut i = PatchInput::new("v1.14", MachineType::ControlPlane);
+            i.kube_proxy_replacement = kpr;
+            for p in gen_ok(&i).patches {
+                let d = one(&p);
+                if d["kind"] == "KubeProxyConfig" {
+                    assert!(d.get("$patch").is_none());
+                    assert_eq!(d["enabled"], json!(false));
+                    assert!(kpr);
+                }
+            }
+        }
     }
 
     #[test]
-    fn old_talos_is_refused() {
-        let p = validate(&input("v1.4", "controlplane"));
-        assert_eq!(p[0].field, "talos_version");
+    fn multidoc_kubeprism_off_deletes_document() {
+        let mut i = PatchInput::new("v1.14", MachineType::ControlPlane);
+        i.kubeprism_enabled = false;
+        i.cluster_endpoint = Some("https://[fd00::10]".into());
+        let out = gen_ok(&i);
+        let prism: Vec<Value> = out.patches.iter().map(|p| one(p)).filter(|d| d["kind"] == "KubePrismConfig").collect();
+        assert_eq!(prism, vec![json!({"apiVersion": "v1alpha1", "kind": "KubePrismConfig", "$patch": "delete"})]);
+        let v = one(&out.helm_values);
+        assert_eq!(v["k8sServiceHost"], json!("fd00::10"));
+        assert_eq!(v["k8sServicePort"], json!(443));
+        assert_eq!(out.summary.kubeprism_port, None);
+    }
+
+    #[test]
+    fn legacy_forced_on_new_talos_is_allowed_with_note() {
+        let mut i = PatchInput::new("v1.14.0", MachineType::ControlPlane);
+        i.config_format = ConfigFormat::Legacy;
+        let out = gen_ok(&i);
+        assert_eq!(out.summary.format, EmittedFormat::Legacy);
+        assert!(one(&out.patches[0])["cluster"]["network"]["cni"]["name"] == "none");
+        assert!(out.summary.notes.iter().any(|n| n.contains("version contract")));
+    }
+
+    #[test]
+    fn multidoc_forced_on_old_talos_is_an_error() {
+        let mut i = PatchInput::new("v1.13.9", MachineType::ControlPlane);
+        i.config_format = ConfigFormat::MultiDocument;
+        let p = problems(&i);
+        assert_eq!(fields(&p), vec![(field::CONFIG_FORMAT, None)]);
+        assert!(p[0].detail.contains("legacy"));
+    }
+
+    #[test]
+    fn helm_values_follow_talos_guide() {
+        let out = gen_ok(&PatchInput::new("v1.13", MachineType::ControlPlane));
+        // Expected values: facts.md §0 / Talos "Deploying Cilium" guide.
+        assert_eq!(
+            one(&out.helm_values),
+            json!({
+                "ipam": {"mode": "kubernetes"},
+                "kubeProxyReplacement": true,
+                "k8sServiceHost": "localhost",
+                "k8sServicePort": 7445,
+                "securityContext": {"capabilities": {
+                    "ciliumAgent": ["CHOWN", "KILL", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_ADMIN", "SYS_RESOURCE", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
+                    "cleanCiliumState": ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"]
+                }},
+                "cgroup": {"autoMount": {"enabled": false}, "hostRoot": "/sys/fs/cgroup"}
+            })
+        );
+        // Same values for workers: they are cluster-wide.
+        assert_eq!(out.helm_values, gen_ok(&PatchInput::new("v1.13", MachineType::Worker)).helm_values);
+    }
+
+    #[test]
+    fn helm_values_keep_syslog_for_cilium_1_19() {
+        let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
+        i.cilium_version = Some("1.19.6".into());
+        i.kubeprism_port = 7446;
+        let v = one(&gen_ok(&i).helm_values);
+        let caps = v["securityContext"]["capabilities"]["ciliumAgent"].as_array().unwrap().clone();
+        assert!(caps.contains(&json!("SYSLOG")));
+        assert!(!caps.contains(&json!("SYS_MODULE")));
+        assert_eq!(v["k8sServicePort"], json!(7446));
+        i.cilium_version = Some("1.18.5".into());
+        let v = one(&gen_ok(&i).helm_values);
+        assert!(!v["securityContext"]["capabilities"]["ciliumAgent"].as_array().unwrap().contains(&json!("SYSLOG")));
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let i = PatchInput::new("v1.14", MachineType::ControlPlane);
+        assert_eq!(generate(&i), generate(&i));
+        let v = gen_ok(&i).helm_values;
+        let keys: Vec<&str> = v.lines().filter(|l| !l.starts_with(' ')).map(|l| l.split(':').next().unwrap()).collect();
+        assert_eq!(
+            keys,
+            ["ipam", "kubeProxyReplacement", "k8sServiceHost", "k8sServicePort", "securityContext", "cgroup"]
+        );
+    }
+
+    #[test]
+    fn bad_talos_versions() {
+        for s in ["1.13.x", "", "v2.0", "latest"] {
+            let p = problems(&PatchInput::new(s, MachineType::ControlPlane));
+            assert_eq!(fields(&p), vec![(field::TALOS_VERSION, None)], "{s}");
+            assert!(p[0].detail.contains("expected"), "{s}: {}", p[0].detail);
+        }
+        let p = problems(&PatchInput::new("v1.4", MachineType::ControlPlane));
+        assert_eq!(fields(&p), vec![(field::TALOS_VERSION, None)]);
+        assert!(p[0].detail.contains("KubePrism"));
+    }
+
+    #[test]
+    fn ports() {
+        for port in [0, -1, 65536, 100_000] {
+            let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
+            i.kubeprism_port = port;
+            let p = problems(&i);
+            assert_eq!(fields(&p), vec![(field::KUBEPRISM_PORT, None)], "{port}");
+        }
+        for port in [1, 65535] {
+            let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
+            i.kubeprism_port = port;
+            assert!(generate(&i).is_ok());
+        }
+    }
+
+    #[test]
+    fn subnet_problems_point_at_elements() {
+        let mut i = PatchInput::new("v1.14", MachineType::ControlPlane);
+        i.pod_subnets = vec!["10.244.0.0/16".into(), "10.244.1.0/16".into(), "nonsense".into()];
+        i.service_subnets = vec!["10.244.128.0/24".into(), "fd00::/108".into(), "10.96.0.0/12".into()];
+        let p = problems(&i);
+        assert_eq!(
+            fields(&p),
+            vec![
+                (field::POD_SUBNETS, Some(1)),
+                (field::POD_SUBNETS, Some(2)),
+                (field::SERVICE_SUBNETS, Some(2)),
+                (field::SERVICE_SUBNETS, Some(0)),
+            ]
+        );
+        assert!(p[0].detail.contains("\"10.244.0.0/16\""), "host bits: fix suggested: {}", p[0].detail);
+        assert!(p[2].summary.contains("same IP family"));
+        assert!(p[3].summary.contains("overlaps"));
+    }
+
+    #[test]
+    fn overlapping_subnets() {
+        let mut i = PatchInput::new("v1.13", MachineType::Worker);
+        i.pod_subnets = vec!["10.0.0.0/8".into()];
+        let p = problems(&i);
+        assert_eq!(fields(&p), vec![(field::SERVICE_SUBNETS, Some(0))]);
+        assert!(p[0].detail.contains("pod_subnets[0]"));
+    }
+
+    #[test]
+    fn empty_subnet_lists() {
+        let mut i = PatchInput::new("v1.13", MachineType::Worker);
+        i.pod_subnets.clear();
+        i.service_subnets.clear();
+        assert_eq!(fields(&problems(&i)), vec![(field::POD_SUBNETS, None), (field::SERVICE_SUBNETS, None)]);
+    }
+
+    #[test]
+    fn endpoint_rules() {
+        let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
+        i.kubeprism_enabled = false;
+        let p = problems(&i);
+        assert_eq!(fields(&p), vec![(field::CLUSTER_ENDPOINT, None)]);
+        assert!(p[0].detail.contains("https://"));
+        // without KPR, kube-proxy serves the kubernetes service: no endpoint needed
+        i.kube_proxy_replacement = false;
+        let out = gen_ok(&i);
+        assert!(one(&out.helm_values).get("k8sServiceHost").is_none());
+        for bad in ["http://x:6443", "x:6443", "https://x:6443/path", "https://x:0"] {
+            let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
+            i.kubeprism_enabled = false;
+            i.cluster_endpoint = Some(bad.into());
+            assert_eq!(fields(&problems(&i)), vec![(field::CLUSTER_ENDPOINT, None)], "{bad}");
+        }
+    }
+
+    #[test]
+    fn all_problems_at_once() {
+        let mut i = PatchInput::new("v1.x", MachineType::ControlPlane);
+        i.kubeprism_port = 0;
+        i.pod_subnets = vec!["10.244.0.1/16".into()];
+        i.cilium_version = Some("1.18".into());
+        i.kubeprism_enabled = false;
+        let p = problems(&i);
+        assert_eq!(
+            fields(&p),
+            vec![
+                (field::TALOS_VERSION, None),
+                (field::KUBEPRISM_PORT, None),
+                (field::POD_SUBNETS, Some(0)),
+                (field::CILIUM_VERSION, None),
+                (field::CLUSTER_ENDPOINT, None),
+            ]
+        );
+        assert!(p.iter().all(|p| !p.summary.is_empty() && !p.detail.is_empty()));
+    }
+
+    #[test]
+    fn ipv6_subnets_are_normalised() {
+        let mut i = PatchInput::new("v1.14", MachineType::Worker);
+        i.pod_subnets = vec!["10.244.0.0/16".into(), "FC00:0DB8:0010:0000::/56".into()];
+        let out = gen_ok(&i);
+        let net = out.patches.iter().map(|p| one(p)).find(|d| d["kind"] == "KubeNetworkConfig").unwrap();
+        assert_eq!(net["podSubnets"], json!(["10.244.0.0/16", "fc00:db8:10::/56"]));
+    }
+
+    #[test]
+    fn newer_talos_is_assumed_multidoc_with_note() {
+        let out = gen_ok(&PatchInput::new("v1.16.0", MachineType::ControlPlane));
+        assert_eq!(out.summary.format, EmittedFormat::MultiDocument);
+        assert!(out.summary.notes.iter().any(|n| n.contains("newer")));
+        let out = gen_ok(&PatchInput::new("v1.15", MachineType::ControlPlane));
+        assert!(!out.summary.notes.iter().any(|n| n.contains("newer")));
+    }
+
+    #[test]
+    fn hostile_inputs_never_panic_and_always_explain() {
+        let strings = [
+            "",
+            " ",
+            "v",
+            "v1.",
+            "1..2",
+            "\u{0}",
+            "1.99999999999999999999999",
+            "v1.14.0-\u{7f}",
+            "🦀",
+            "10.0.0.0/99",
+            "::/",
+            "/",
+            "https://[::1]:99999",
+            "https://a..b",
+            "https://%",
+            "-1",
+            "1.4.0",
+            "v1.16.0-alpha.0",
+        ];
+        for t in strings {
+            for s in strings {
+                for port in [i64::MIN, -1, 0, 7445, 65536, i64::MAX] {
+                    let mut i = PatchInput::new(t, MachineType::Worker);
+                    i.kubeprism_port = port;
+                    i.pod_subnets = vec![s.to_string()];
+                    i.service_subnets = vec![s.to_string(), "10.96.0.0/12".into()];
+                    i.cilium_version = Some(s.to_string());
+                    i.cluster_endpoint = Some(s.to_string());
+                    i.kubeprism_enabled = port % 2 == 0;
+                    match generate(&i) {
+                        Ok(out) => assert!(!out.patches.is_empty()),
+                        Err(p) => {
+                            assert!(!p.is_empty());
+                            assert!(p.iter().all(|p| !p.summary.is_empty() && !p.detail.is_empty()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parse_enums() {
+        assert_eq!(MachineType::parse("controlplane"), Some(MachineType::ControlPlane));
+        assert_eq!(MachineType::parse("Worker"), Some(MachineType::Worker));
+        assert_eq!(MachineType::parse("master"), None);
+        assert_eq!(ConfigFormat::parse("multidocument"), Some(ConfigFormat::MultiDocument));
+        assert_eq!(ConfigFormat::parse("legacy"), Some(ConfigFormat::Legacy));
+        assert_eq!(ConfigFormat::parse("x"), None);
+        for f in [ConfigFormat::Auto, ConfigFormat::Legacy, ConfigFormat::MultiDocument] {
+            assert_eq!(ConfigFormat::parse(f.as_str()), Some(f));
+        }
     }
 }

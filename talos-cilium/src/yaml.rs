@@ -1,15 +1,15 @@
-//! A small YAML writer for the documents this crate produces: block style,
-//! two-space indentation, keys in the order given, strings quoted whenever a
-//! YAML 1.1 or 1.2 reader could take them for anything but a string.
+//! A tiny YAML writer for the documents this crate generates.
+//!
+//! Maps keep insertion order, so output is deterministic. Strings are written
+//! plain only when no YAML 1.1 or 1.2 resolver can read them as anything but
+//! a string; otherwise they are double-quoted with escapes.
 
-use std::fmt::Write;
-
-/// A YAML node.
+/// A YAML value as this crate builds it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
-    Str(String),
-    Int(i64),
     Bool(bool),
+    Int(i64),
+    Str(String),
     Seq(Vec<Node>),
     Map(Vec<(String, Node)>),
 }
@@ -18,130 +18,48 @@ impl Node {
     pub fn str(s: impl Into<String>) -> Node {
         Node::Str(s.into())
     }
-    pub fn map<const N: usize>(entries: [(&str, Node); N]) -> Node {
-        Node::Map(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Node)>) -> Node {
+        Node::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
-    pub fn strs<S: AsRef<str>>(items: &[S]) -> Node {
-        Node::Seq(items.iter().map(|s| Node::str(s.as_ref())).collect())
+    pub fn strs<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Node {
+        Node::Seq(items.into_iter().map(|s| Node::str(s.as_ref())).collect())
     }
-}
-
-/// Renders a document (no `---`), ending with a newline.
-pub fn to_string(node: &Node) -> String {
-    let mut out = String::new();
-    match node {
-        Node::Map(entries) if !entries.is_empty() => write_map(&mut out, entries, 0),
-        Node::Seq(items) if !items.is_empty() => write_seq(&mut out, items, 0),
-        scalar => {
-            write_scalar(&mut out, scalar, 0);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn pad(out: &mut String, n: usize) {
-    for _ in 0..n {
-        out.push(' ');
-    }
-}
-
-fn write_map(out: &mut String, entries: &[(String, Node)], indent: usize) {
-    for (k, v) in entries {
-        pad(out, indent);
-        write_string(out, k, indent);
-        out.push(':');
-        write_value(out, v, indent);
-    }
-}
-
-fn write_seq(out: &mut String, items: &[Node], indent: usize) {
-    for item in items {
-        pad(out, indent);
-        out.push('-');
-        match item {
-            Node::Map(entries) if !entries.is_empty() => {
-                // first entry on the dash line, the rest aligned under it
-                out.push(' ');
-                let (k, v) = &entries[0];
-                write_string(out, k, indent + 2);
-                out.push(':');
-                write_value(out, v, indent + 2);
-                write_map(out, &entries[1..], indent + 2);
-            }
-            other => write_value(out, other, indent),
+    /// Looks up a key in a map.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match self {
+            Node::Map(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
         }
     }
 }
 
-/// Writes what follows `key:` or `-`.
-fn write_value(out: &mut String, v: &Node, indent: usize) {
-    match v {
-        Node::Map(entries) if !entries.is_empty() => {
-            out.push('\n');
-            write_map(out, entries, indent + 2);
-        }
-        Node::Seq(items) if !items.is_empty() => {
-            out.push('\n');
-            write_seq(out, items, indent + 2);
-        }
-        scalar => {
-            out.push(' ');
-            write_scalar(out, scalar, indent);
-            out.push('\n');
-        }
+const RESERVED: &[&str] = &["true", "false", "yes", "no", "y", "n", "on", "off", "null", "~"];
+
+/// True when `s` can be written as a plain scalar and read back as the same string.
+pub fn is_plain_safe(s: &str) -> bool {
+    if s.is_empty() || RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)) {
+        return false;
     }
+    let mut chars = s.chars();
+    let first = match chars.next() {
+        Some(c) => c,
+        None => return false,
+    };
+    // Identifiers, paths, keys like `$patch`.
+    if (first.is_ascii_alphabetic() || first == '$' || first == '/')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-' | '$'))
+    {
+        // `.inf`/`.nan` start with '.', excluded by the first char rule.
+        return true;
+    }
+    // CIDRs and similar: contain '/', so never a number, bool or timestamp.
+    first.is_ascii_alphanumeric()
+        && s.contains('/')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '/'))
 }
 
-fn write_scalar(out: &mut String, v: &Node, indent: usize) {
-    match v {
-        Node::Str(s) => write_string(out, s, indent),
-        Node::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Node::Seq(_) => out.push_str("[]"),
-        Node::Map(_) => out.push_str("{}"),
-    }
-}
-
-fn write_string(out: &mut String, s: &str, indent: usize) {
-    if s.contains('\n') && !s.contains('\r') && s.chars().all(|c| c == '\n' || !c.is_control()) {
-        write_block(out, s, indent);
-    } else if is_plain_safe(s) {
-        out.push_str(s);
-    } else {
-        write_double_quoted(out, s);
-    }
-}
-
-/// A literal block scalar (`|`), with the chomping indicator that keeps the
-/// string's trailing newlines exact.
-fn write_block(out: &mut String, s: &str, indent: usize) {
-    out.push('|');
-    if s.starts_with(' ') || s.starts_with('\n') {
-        out.push('2');
-    }
-    let trailing = s.len() - s.trim_end_matches('\n').len();
-    match trailing {
-        0 => out.push('-'),
-        1 => {}
-        _ => out.push('+'),
-    }
-    out.push('\n');
-    let body = s.strip_suffix('\n').unwrap_or(s);
-    for line in body.split('\n') {
-        if !line.is_empty() {
-            pad(out, indent + 2);
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    // `write_value` adds the newline after scalars; a block already ends with one.
-    out.pop();
-}
-
-fn write_double_quoted(out: &mut String, s: &str) {
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         match c {
@@ -150,31 +68,98 @@ fn write_double_quoted(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+            c if (c as u32) < 0x20
+                || c == '\u{7f}'
+                || c == '\u{85}'
+                || c == '\u{2028}'
+                || c == '\u{2029}'
+                || c == '\u{feff}' =>
+            {
+                out.push_str(&format!("\\u{:04x}", c as u32))
             }
             c => out.push(c),
         }
     }
     out.push('"');
+    out
 }
 
-/// Plain scalars are used only for strings that no YAML reader (1.1 or 1.2)
-/// would resolve to a boolean, number, null or timestamp.
-fn is_plain_safe(s: &str) -> bool {
-    if s.is_empty() {
-        return false;
+fn scalar(s: &str) -> String {
+    if is_plain_safe(s) { s.to_string() } else { quote(s) }
+}
+
+fn inline(node: &Node) -> Option<String> {
+    match node {
+        Node::Bool(b) => Some(b.to_string()),
+        Node::Int(i) => Some(i.to_string()),
+        Node::Str(s) => Some(scalar(s)),
+        Node::Seq(v) if v.is_empty() => Some("[]".into()),
+        Node::Map(m) if m.is_empty() => Some("{}".into()),
+        _ => None,
     }
-    let ok_chars = s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b'$'));
-    if !ok_chars || s.starts_with('-') || s.starts_with('.') {
-        return false;
+}
+
+fn write_map(out: &mut String, m: &[(String, Node)], indent: usize, first_line_prefixed: bool) {
+    for (i, (k, v)) in m.iter().enumerate() {
+        if !(i == 0 && first_line_prefixed) {
+            out.push_str(&" ".repeat(indent));
+        }
+        out.push_str(&scalar(k));
+        out.push(':');
+        match inline(v) {
+            Some(s) => {
+                out.push(' ');
+                out.push_str(&s);
+                out.push('\n');
+            }
+            None => {
+                out.push('\n');
+                write_block(out, v, indent + 2);
+            }
+        }
     }
-    let lower = s.to_ascii_lowercase();
-    if matches!(lower.as_str(), "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "nan" | "inf") {
-        return false;
+}
+
+fn write_block(out: &mut String, node: &Node, indent: usize) {
+    match node {
+        Node::Map(m) => write_map(out, m, indent, false),
+        Node::Seq(items) => {
+            for item in items {
+                out.push_str(&" ".repeat(indent));
+                out.push_str("- ");
+                match (inline(item), item) {
+                    (Some(s), _) => {
+                        out.push_str(&s);
+                        out.push('\n');
+                    }
+                    (None, Node::Map(m)) => write_map(out, m, indent + 2, true),
+                    (None, other) => {
+                        // nested non-empty sequence
+                        out.push('\n');
+                        write_block(out, other, indent + 2);
+                    }
+                }
+            }
+        }
+        other => {
+            out.push_str(&" ".repeat(indent));
+            out.push_str(&inline(other).unwrap_or_default());
+            out.push('\n');
+        }
     }
-    // anything that starts like a number is quoted (ints, floats, octal, hex, dates)
-    !s.as_bytes()[0].is_ascii_digit()
+}
+
+/// Writes one YAML document (no `---` marker), ending in a newline.
+pub fn to_string(node: &Node) -> String {
+    let mut out = String::new();
+    match inline(node) {
+        Some(s) => {
+            out.push_str(&s);
+            out.push('\n');
+        }
+        None => write_block(&mut out, node, 0),
+    }
+    out
 }
 
 #[cfg(test)]
@@ -182,36 +167,168 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_nested_block_style() {
+    fn plain_and_quoted() {
+        for s in
+            ["kubernetes", "$patch", "/sys/fs/cgroup", "10.244.0.0/16", "fc00:db8:10::/56", "v1alpha1", "SYS_ADMIN"]
+        {
+            assert!(is_plain_safe(s), "{s}");
+        }
+        for s in [
+            "",
+            "true",
+            "No",
+            "on",
+            "null",
+            "~",
+            "7445",
+            "1.5",
+            "0x10",
+            "1:20",
+            "a: b",
+            "#x",
+            "- x",
+            " x",
+            "x ",
+            "2024-01-01",
+            ".inf",
+            "é",
+            "a b",
+            "*x",
+            "&x",
+            "!x",
+            "%x",
+            "@x",
+            "`x",
+            "{x",
+            "[x",
+        ] {
+            assert!(!is_plain_safe(s), "{s}");
+        }
+        assert_eq!(quote("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u0001\"");
+    }
+
+    #[test]
+    fn block_layout() {
+        let n = Node::map([
+            ("a", Node::map([("b", Node::Int(1)), ("c", Node::Bool(false))])),
+            ("l", Node::strs(["x", "true"])),
+            ("m", Node::Seq(vec![Node::map([("k", Node::str("v")), ("k2", Node::str(""))])])),
+            ("e", Node::Map(vec![])),
+            ("s", Node::Seq(vec![])),
+        ]);
+        let text = to_string(&n);
+        assert_eq!(text, "a:\n  b: 1\n  c: false\nl:\n  - x\n  - \"true\"\nm:\n  - k: v\n    k2: \"\"\ne: {}\ns: []\n");
+    }
+}
+
+#[cfg(test)]
+mod roundtrip {
+    use super::*;
+
+    fn to_node(v: &serde_yaml_ng::Value) -> Node {
+        match v {
+            serde_yaml_ng::Value::Bool(b) => Node::Bool(*b),
+            serde_yaml_ng::Value::Number(n) => Node::Int(n.as_i64().expect("int")),
+            serde_yaml_ng::Value::String(s) => Node::Str(s.clone()),
+            serde_yaml_ng::Value::Sequence(s) => Node::Seq(s.iter().map(to_node).collect()),
+            serde_yaml_ng::Value::Mapping(m) => {
+                Node::Map(m.iter().map(|(k, v)| (k.as_str().expect("string key").to_string(), to_node(v))).collect())
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn tricky_strings_parse_back_as_the_same_string() {
+        let tricky = [
+            "",
+            " ",
+            "true",
+            "False",
+            "YES",
+            "no",
+            "on",
+            "Off",
+            "y",
+            "N",
+            "null",
+            "Null",
+            "~",
+            "0",
+            "-1",
+            "1e3",
+            "0x1F",
+            "0o17",
+            "017",
+            "1_000",
+            "1:20:30",
+            ".5",
+            ".inf",
+            "-.INF",
+            ".NaN",
+            "2024-01-01",
+            "2001-12-14t21:59:43.10-05:00",
+            "a: b",
+            "a #b",
+            "#c",
+            "- x",
+            "? x",
+            "[x]",
+            "{x}",
+            "*a",
+            "&a",
+            "!tag",
+            "%p",
+            "@x",
+            "`x",
+            "|",
+            ">",
+            "'q'",
+            "\"q\"",
+            "multi\nline",
+            "tab\there",
+            "back\\slash",
+            "trailing ",
+            " leading",
+            "ünïcode",
+            "\u{1}",
+            "\u{85}",
+            "\u{2028}",
+            "$patch",
+            "/sys/fs/cgroup",
+            "10.244.0.0/16",
+            "fc00:db8:10::/56",
+            "::1",
+            "localhost",
+            "=",
+            "<<",
+            "---",
+            "...",
+        ];
+        for s in tricky {
+            let doc = Node::map([(s, Node::str(s)), ("list", Node::strs([s, s]))]);
+            let text = to_string(&doc);
+            let parsed: serde_yaml_ng::Value =
+                serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{s:?}: {e}\n{text}"));
+            assert_eq!(to_node(&parsed), doc, "{s:?}\n{text}");
+        }
+    }
+
+    #[test]
+    fn nested_structures_roundtrip() {
         let doc = Node::map([
-            ("cluster", Node::map([("network", Node::map([("cni", Node::map([("name", Node::str("none"))]))]))])),
-            ("list", Node::strs(&["a", "10.0.0.0/8"])),
-            ("empty", Node::Seq(vec![])),
-            ("num", Node::Int(7445)),
-            ("b", Node::Bool(false)),
+            (
+                "a",
+                Node::Seq(vec![Node::map([
+                    ("x", Node::Int(-5)),
+                    ("y", Node::Seq(vec![Node::strs(["p", "q"]), Node::Bool(true)])),
+                ])]),
+            ),
+            ("b", Node::map([("c", Node::map([("d", Node::Map(vec![]))]))])),
+            ("e", Node::Seq(vec![Node::Seq(vec![]), Node::Map(vec![])])),
         ]);
         let text = to_string(&doc);
-        assert_eq!(
-            text,
-            "cluster:\n  network:\n    cni:\n      name: none\nlist:\n  - a\n  - \"10.0.0.0/8\"\nempty: []\nnum: 7445\nb: false\n"
-        );
-    }
-
-    #[test]
-    fn ambiguous_strings_are_quoted_and_read_back_as_strings() {
-        for s in ["yes", "on", "1", "1.0", "0777", "null", "", "~", " x", "a: b", "#x", "2001-12-14", "-x", "true"] {
-            let text = to_string(&Node::map([("k", Node::str(s))]));
-            let back: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
-            assert_eq!(back["k"].as_str(), Some(s), "{text}");
-        }
-    }
-
-    #[test]
-    fn multi_line_strings_keep_their_exact_text() {
-        for s in ["a\nb\n", "a\nb", "a\n\n", " lead\nx\n", "\nx\n"] {
-            let text = to_string(&Node::map([("k", Node::Seq(vec![Node::map([("contents", Node::str(s))])]))]));
-            let back: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
-            assert_eq!(back["k"][0]["contents"].as_str(), Some(s), "{text}");
-        }
+        let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+        assert_eq!(to_node(&parsed), doc, "{text}");
     }
 }

@@ -1,8 +1,8 @@
 //! `provider::cilium::config_format(talos_version)`: which machine-config form
 //! a Talos version uses for Kubernetes settings.
 
-use talos_cilium::Version;
-use talos_cilium::facts::TALOS_MULTIDOC_KUBERNETES;
+use talos_cilium::TalosVersion;
+use talos_cilium::facts::talos_multidoc_kube_config;
 use tfplugin::{Ctx, Function, FunctionError, FunctionSignature, Parameter, Type, Value};
 
 pub struct ConfigFormatFunction;
@@ -35,7 +35,7 @@ impl Function for ConfigFormatFunction {
         let Some(Value::String(s)) = args.first() else {
             return Err(FunctionError { text: "talos_version must be a string".into(), argument: Some(0) });
         };
-        let v = Version::parse(s).map_err(|e| FunctionError { text: e.to_string(), argument: Some(0) })?;
-        Ok(Value::string(if TALOS_MULTIDOC_KUBERNETES.holds_for(&v) { "multidoc" } else { "legacy" }))
+        let v = TalosVersion::parse(s).map_err(|e| FunctionError { text: e.to_string(), argument: Some(0) })?;
+        Ok(Value::string(if talos_multidoc_kube_config(&v) { "multidoc" } else { "legacy" }))
     }
 }

@@ -3,6 +3,7 @@
 
 use sha2::{Digest, Sha256};
 use talos_cilium::facts;
+use talos_cilium::patch::{ConfigFormat, MachineType};
 use talos_cilium::{PatchInput, Problem};
 use tfplugin::{
     ApplyRequest, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Mode, PlanRequest, PlanResponse, Resource,
@@ -23,7 +24,7 @@ fn defaults() -> Vec<(&'static str, Value)> {
     vec![
         ("kube_proxy_replacement", Value::Bool(true)),
         ("kubeprism_enabled", Value::Bool(true)),
-        ("kubeprism_port", Value::int(i64::from(facts::KUBEPRISM_DEFAULT_PORT))),
+        ("kubeprism_port", Value::int(i64::from(facts::DEFAULT_KUBEPRISM_PORT))),
         ("pod_subnets", Value::List(vec![Value::string(facts::DEFAULT_POD_SUBNET)])),
         ("service_subnets", Value::List(vec![Value::string(facts::DEFAULT_SERVICE_SUBNET)])),
         ("config_format", Value::string("auto")),
@@ -140,12 +141,9 @@ impl Resource for TalosPatch {
 
     fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let config = with_defaults(config.clone());
-        let input = read_input(&config);
-        talos_cilium::validate(&input)
-            .into_iter()
-            .filter(|p| depends_on_known(&config, p))
-            .map(problem_to_diagnostic)
-            .collect()
+        let (input, mut problems) = read_input(&config);
+        problems.extend(talos_cilium::validate_input(&input));
+        problems.into_iter().filter(|p| depends_on_known(&config, p)).map(problem_to_diagnostic).collect()
     }
 
     fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
@@ -270,7 +268,9 @@ fn depends_on_known(config: &Value, p: &Problem) -> bool {
     dependencies(p.field).iter().all(|f| known(config, f))
 }
 
-fn read_input(v: &Value) -> PatchInput {
+/// The domain input from a configuration, plus problems with the enumerated
+/// inputs (which the domain takes already parsed).
+fn read_input(v: &Value) -> (PatchInput, Vec<Problem>) {
     let s = |n: &str| v.get(n).and_then(Value::as_str).map(str::to_string);
     let b = |n: &str, d: bool| v.get(n).and_then(Value::as_bool).unwrap_or(d);
     let list = |n: &str, d: &str| match v.get(n).and_then(Value::as_elements) {
@@ -279,11 +279,32 @@ fn read_input(v: &Value) -> PatchInput {
     };
     let port = match v.get("kubeprism_port").and_then(Value::as_number) {
         Some(n) => n.as_i64().unwrap_or(-1),
-        None => i64::from(facts::KUBEPRISM_DEFAULT_PORT),
+        None => i64::from(facts::DEFAULT_KUBEPRISM_PORT),
     };
-    PatchInput {
+    let mut problems = Vec::new();
+    let machine_type = s("machine_type").unwrap_or_default();
+    let machine = MachineType::parse(&machine_type).unwrap_or_else(|| {
+        problems.push(Problem {
+            field: "machine_type",
+            index: None,
+            summary: "Invalid machine type".into(),
+            detail: format!("{machine_type:?} is not a machine type: use \"controlplane\" or \"worker\"."),
+        });
+        MachineType::ControlPlane
+    });
+    let format_name = s("config_format").unwrap_or_else(|| "auto".into());
+    let config_format = ConfigFormat::parse(&format_name).unwrap_or_else(|| {
+        problems.push(Problem {
+            field: "config_format",
+            index: None,
+            summary: "Invalid config format".into(),
+            detail: format!("{format_name:?} is not a config format: use \"auto\", \"legacy\" or \"multidoc\"."),
+        });
+        ConfigFormat::Auto
+    });
+    let input = PatchInput {
         talos_version: s("talos_version").unwrap_or_default(),
-        machine_type: s("machine_type").unwrap_or_default(),
+        machine_type: machine,
         kube_proxy_replacement: b("kube_proxy_replacement", true),
         kubeprism_enabled: b("kubeprism_enabled", true),
         kubeprism_port: port,
@@ -291,8 +312,9 @@ fn read_input(v: &Value) -> PatchInput {
         service_subnets: list("service_subnets", facts::DEFAULT_SERVICE_SUBNET),
         cilium_version: s("cilium_version"),
         cluster_endpoint: s("cluster_endpoint"),
-        config_format: s("config_format").unwrap_or_else(|| "auto".into()),
-    }
+        config_format,
+    };
+    (input, problems)
 }
 
 /// Computes the outputs from the inputs in `v`: all unknown when any input is.
@@ -300,7 +322,11 @@ fn compute(v: Value) -> (Value, Diagnostics) {
     if !INPUTS.iter().all(|n| known(&v, n)) {
         return (v.with_unknown(OUTPUTS), Vec::new());
     }
-    match talos_cilium::build(&read_input(&v)) {
+    let (input, problems) = read_input(&v);
+    if !problems.is_empty() {
+        return (v.with_unknown(OUTPUTS), problems.into_iter().map(problem_to_diagnostic).collect());
+    }
+    match talos_cilium::generate(&input) {
         Ok(out) => {
             let mut h = Sha256::new();
             for p in &out.patches {
@@ -313,7 +339,13 @@ fn compute(v: Value) -> (Value, Diagnostics) {
             v.set("id", Value::string(id));
             v.set("patches", Value::List(out.patches.into_iter().map(Value::String).collect()));
             v.set("helm_values", Value::String(out.helm_values));
-            v.set("format", Value::string(out.format));
+            v.set(
+                "format",
+                Value::string(match out.summary.format {
+                    talos_cilium::patch::EmittedFormat::Legacy => "legacy",
+                    talos_cilium::patch::EmittedFormat::MultiDocument => "multidoc",
+                }),
+            );
             (v, Vec::new())
         }
         Err(problems) => (v.with_unknown(OUTPUTS), problems.into_iter().map(problem_to_diagnostic).collect()),
