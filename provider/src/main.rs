@@ -1,6 +1,7 @@
 //! terraform-provider-cilium: started by Terraform it serves plugin protocol 6;
 //! run by a person it is a small CLI (`docs`, `template`, `--version`).
 
+mod data_sources;
 mod docs;
 mod functions;
 mod provider;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use tfplugin::{Attribute, Ctx, DataSource, Diagnostic, Diagnostics, Function, Mode, Resource, Schema, Type, Value};
 
+use crate::data_sources::cilium_validation::Validation;
 use crate::functions::config_format::ConfigFormatFunction;
 use crate::resources::cilium_talos_patch::TalosPatch;
 
@@ -82,7 +83,7 @@ impl tfplugin::Provider for CiliumProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+        vec![Arc::new(Validation)]
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {

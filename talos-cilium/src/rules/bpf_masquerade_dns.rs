@@ -57,7 +57,7 @@ mod tests {
 
     fn run(v: &Value, talos: &str) -> Vec<Finding> {
         let tv = TalosVersion::parse(talos).unwrap();
-        check(&RuleInput { talos_version: Some(&tv), cilium_version: None, kubeprism: None, values: v })
+        check(&RuleInput { talos_version: Some(&tv), cilium_version: None, kubeprism: None, topology: None, values: v })
     }
 
     #[test]

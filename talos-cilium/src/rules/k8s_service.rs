@@ -66,7 +66,7 @@ mod tests {
     use serde_json::json;
 
     fn run(v: &Value, prism: Option<KubePrism>) -> Vec<Finding> {
-        check(&RuleInput { talos_version: None, cilium_version: None, kubeprism: prism, values: v })
+        check(&RuleInput { talos_version: None, cilium_version: None, kubeprism: prism, topology: None, values: v })
     }
 
     #[test]

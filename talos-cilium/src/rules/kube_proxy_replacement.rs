@@ -58,7 +58,8 @@ mod tests {
 
     fn run(v: &Value, ver: &str) -> usize {
         let cv = CiliumVersion::parse(ver).unwrap();
-        check(&RuleInput { talos_version: None, cilium_version: Some(&cv), kubeprism: None, values: v }).len()
+        check(&RuleInput { talos_version: None, cilium_version: Some(&cv), kubeprism: None, topology: None, values: v })
+            .len()
     }
 
     #[test]

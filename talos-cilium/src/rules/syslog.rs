@@ -49,7 +49,13 @@ mod tests {
         let v = json!({"securityContext": {"capabilities": {"ciliumAgent": facts::TALOS_GUIDE_AGENT_CAPS}}});
         for (ver, n) in [("1.18.5", 0), ("1.19.0", 1), ("1.20.0", 1)] {
             let cv = CiliumVersion::parse(ver).unwrap();
-            let i = RuleInput { talos_version: None, cilium_version: Some(&cv), kubeprism: None, values: &v };
+            let i = RuleInput {
+                talos_version: None,
+                cilium_version: Some(&cv),
+                kubeprism: None,
+                topology: None,
+                values: &v,
+            };
             assert_eq!(check(&i).len(), n, "{ver}");
         }
     }
