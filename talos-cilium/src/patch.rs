@@ -440,6 +440,9 @@ fn legacy_patch(input: &PatchInput, v: &Valid) -> String {
     // Paths: cluster.network.cni.name, cluster.network.podSubnets/serviceSubnets,
     // cluster.proxy.disabled (all 1.x), machine.features.kubePrism (1.5+).
     // Source: https://github.com/siderolabs/talos/blob/v1.13.9/website/content/v1.13/reference/configuration/v1alpha1/config.md
+    // podSubnets/serviceSubnets are `merge:"replace"` lists, so the patch replaces
+    // (not appends to) the generated defaults; same for KubeNetworkConfig (1.14+).
+    // Source: https://github.com/siderolabs/talos/blob/v1.13.9/pkg/machinery/config/types/v1alpha1/v1alpha1_types.go (ClusterNetworkConfig)
     let mut cluster = vec![(
         "network".to_string(),
         Node::map([
