@@ -68,13 +68,12 @@ fn analyze(value: &str) -> Analysis {
     let (mut break_space, mut space_break) = (false, false);
     let (mut prev_space, mut prev_break) = (false, false);
     let mut preceded_by_ws = true;
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
-    for i in 0..n {
-        let c = chars[i];
-        let first = i == 0;
-        let last = i + 1 == n;
-        let followed_by_ws = is_blankz(chars.get(i + 1).copied());
+    let mut iter = value.chars().peekable();
+    let mut first = true;
+    while let Some(c) = iter.next() {
+        let next = iter.peek().copied();
+        let last = next.is_none();
+        let followed_by_ws = is_blankz(next);
         if first {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -133,6 +132,7 @@ fn analyze(value: &str) -> Analysis {
             prev_break = false;
         }
         preceded_by_ws = is_blankz(Some(c));
+        first = false;
     }
     let mut a = Analysis {
         multiline: line_breaks,

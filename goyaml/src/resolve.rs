@@ -327,7 +327,11 @@ fn resolve_hinted(s: &str, try_timestamp: bool) -> ResolvedScalar {
             if try_timestamp && is_timestamp(s) {
                 return ResolvedScalar::Timestamp;
             }
-            let plain: String = s.chars().filter(|c| *c != '_').collect();
+            let plain: std::borrow::Cow<str> = if s.contains('_') {
+                s.replace('_', "").into()
+            } else {
+                s.into()
+            };
             if let Some(i) = parse_int(&plain) {
                 return ResolvedScalar::Int(i);
             }

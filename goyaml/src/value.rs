@@ -94,14 +94,22 @@ pub fn natural_key_cmp(a: &str, b: &str) -> Ordering {
 }
 
 fn natural_less(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // Same algorithm without allocating: every byte is a character.
+        return natural_less_slices(a.as_bytes(), b.as_bytes(), |c| c as char);
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    natural_less_slices(&ar, &br, |c| c)
+}
+
+fn natural_less_slices<T: Copy + PartialEq>(ar: &[T], br: &[T], ch: impl Fn(T) -> char) -> bool {
     let n = ar.len().min(br.len());
     for i in 0..n {
-        let (ca, cb) = (ar[i], br[i]);
-        if ca == cb {
+        if ar[i] == br[i] {
             continue;
         }
+        let (ca, cb) = (ch(ar[i]), ch(br[i]));
         let (la, lb) = (is_letter(ca), is_letter(cb));
         if la && lb {
             return ca < cb;
@@ -115,9 +123,9 @@ fn natural_less(a: &str, b: &str) -> bool {
             // A zero inside a longer number (preceded by a non-zero digit) counts as a digit
             // of that number, so start both accumulators at one.
             let mut j = i;
-            while j > 0 && is_digit(ar[j - 1]) {
+            while j > 0 && is_digit(ch(ar[j - 1])) {
                 j -= 1;
-                if ar[j] != '0' {
+                if ch(ar[j]) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -125,13 +133,13 @@ fn natural_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(digit_value(ar[ai]));
+        while ai < ar.len() && is_digit(ch(ar[ai])) {
+            an = an.wrapping_mul(10).wrapping_add(digit_value(ch(ar[ai])));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(digit_value(br[bi]));
+        while bi < br.len() && is_digit(ch(br[bi])) {
+            bn = bn.wrapping_mul(10).wrapping_add(digit_value(ch(br[bi])));
             bi += 1;
         }
         if an != bn {
