@@ -96,27 +96,72 @@ pub fn encode_dynamic(v: &Value, ty: &Type) -> Result<pb::DynamicValue, CodecErr
     })
 }
 
-/// Infers a type for a value (used for `dynamic` positions): element types
-/// come from the first non-null element; unknown and null become `dynamic`.
+/// Infers a type for a value (used for `dynamic` positions). Null and unknown
+/// are `dynamic`. Element types of lists, sets and maps are unified (a
+/// `dynamic` part, from a null or unknown, takes the other side's type); a list
+/// whose elements do not unify becomes a tuple and such a map an object, as cty
+/// does. A set whose elements do not unify keeps the first element's type and
+/// fails to encode with the element's path.
 pub fn infer_type(v: &Value) -> Type {
-    fn first_elem(v: &[Value]) -> Type {
-        v.iter()
-            .find(|e| !e.is_null() && !e.is_unknown())
-            .map(infer_type)
-            .unwrap_or(Type::Dynamic)
+    fn elems<'a>(items: impl IntoIterator<Item = &'a Value>) -> Result<Type, Type> {
+        let mut acc = Type::Dynamic;
+        let mut first_known = None;
+        for it in items {
+            let t = infer_type(it);
+            if first_known.is_none() && !matches!(t, Type::Dynamic) {
+                first_known = Some(t.clone());
+            }
+            match unify(&acc, &t) {
+                Some(u) => acc = u,
+                None => return Err(first_known.unwrap_or(Type::Dynamic)),
+            }
+        }
+        Ok(acc)
     }
     match v {
         Value::Null | Value::Unknown(_) => Type::Dynamic,
         Value::Bool(_) => Type::Bool,
         Value::Number(_) => Type::Number,
         Value::String(_) => Type::String,
-        Value::List(e) => Type::list(first_elem(e)),
-        Value::Set(e) => Type::set(first_elem(e)),
-        Value::Map(m) => Type::map(first_elem(&m.values().cloned().collect::<Vec<_>>())),
+        Value::List(e) => match elems(e) {
+            Ok(t) => Type::list(t),
+            Err(_) => Type::Tuple(e.iter().map(infer_type).collect()),
+        },
+        Value::Set(e) => Type::set(elems(e).unwrap_or_else(|first| first)),
+        Value::Map(m) => match elems(m.values()) {
+            Ok(t) => Type::map(t),
+            Err(_) => Type::Object(m.iter().map(|(k, v)| (k.clone(), infer_type(v))).collect()),
+        },
         Value::Object(m) => {
             Type::Object(m.iter().map(|(k, v)| (k.clone(), infer_type(v))).collect())
         }
         Value::Tuple(e) => Type::Tuple(e.iter().map(infer_type).collect()),
+    }
+}
+
+/// The most specific type both `a` and `b` conform to, treating `dynamic`
+/// as "not known yet"; `None` if they conflict.
+fn unify(a: &Type, b: &Type) -> Option<Type> {
+    match (a, b) {
+        (Type::Dynamic, t) | (t, Type::Dynamic) => Some(t.clone()),
+        (Type::List(x), Type::List(y)) => unify(x, y).map(Type::list),
+        (Type::Set(x), Type::Set(y)) => unify(x, y).map(Type::set),
+        (Type::Map(x), Type::Map(y)) => unify(x, y).map(Type::map),
+        (Type::Object(x), Type::Object(y)) if x.len() == y.len() => {
+            let mut out = BTreeMap::new();
+            for (k, xt) in x {
+                out.insert(k.clone(), unify(xt, y.get(k)?)?);
+            }
+            Some(Type::Object(out))
+        }
+        (Type::Tuple(x), Type::Tuple(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .map(|(a, b)| unify(a, b))
+            .collect::<Option<Vec<_>>>()
+            .map(Type::Tuple),
+        (a, b) if a == b => Some(a.clone()),
+        _ => None,
     }
 }
 
@@ -711,7 +756,7 @@ fn to_mp(w: &mut Writer, v: &Value, ty: &Type, path: &AttributePath) -> Result<(
                 to_mp(w, it, et, &path.join_index(i as i64))?;
             }
         }
-        (Value::Tuple(items), Type::Tuple(ets)) => {
+        (Value::Tuple(items) | Value::List(items), Type::Tuple(ets)) => {
             if items.len() != ets.len() {
                 return Err(e(format!(
                     "tuple needs {} elements, got {}",
@@ -731,7 +776,7 @@ fn to_mp(w: &mut Writer, v: &Value, ty: &Type, path: &AttributePath) -> Result<(
                 to_mp(w, it, et, &path.join_key(k))?;
             }
         }
-        (Value::Object(m), Type::Object(ats)) => {
+        (Value::Object(m) | Value::Map(m), Type::Object(ats)) => {
             if let Some(extra) = m.keys().find(|k| !ats.contains_key(*k)) {
                 return Err(CodecError::new(
                     &path.join_attr(extra),
@@ -972,7 +1017,7 @@ fn to_json(out: &mut String, v: &Value, ty: &Type, path: &AttributePath) -> Resu
             }
             out.push(']');
         }
-        (Value::Tuple(items), Type::Tuple(ets)) => {
+        (Value::Tuple(items) | Value::List(items), Type::Tuple(ets)) => {
             if items.len() != ets.len() {
                 return Err(CodecError::new(
                     path,
@@ -1000,7 +1045,7 @@ fn to_json(out: &mut String, v: &Value, ty: &Type, path: &AttributePath) -> Resu
             }
             out.push('}');
         }
-        (Value::Object(m), Type::Object(ats)) => {
+        (Value::Object(m) | Value::Map(m), Type::Object(ats)) => {
             if let Some(extra) = m.keys().find(|k| !ats.contains_key(*k)) {
                 return Err(CodecError::new(
                     &path.join_attr(extra),

@@ -58,9 +58,25 @@ fn caps(c: Option<&pb::ClientCapabilities>) -> ClientCapabilities {
     .unwrap_or_default()
 }
 
-fn deferred(d: Option<DeferredReason>) -> Option<pb::Deferred> {
+/// Maps a deferral to the wire. Terraform rejects a deferral it did not
+/// allow, so one returned without `deferral_allowed` is dropped and turned
+/// into an error diagnostic naming the RPC.
+fn deferred(
+    d: Option<DeferredReason>,
+    ctx: &Context,
+    diags: &mut Diagnostics,
+) -> Option<pb::Deferred> {
     use pb::deferred::Reason;
-    d.map(|r| pb::Deferred {
+    let r = d?;
+    if !ctx.client_capabilities().deferral_allowed {
+        diags.error(
+            format!("{}: deferral not allowed", ctx.rpc()),
+            "The provider asked to defer this change, but Terraform did not enable deferrals \
+             for this operation.",
+        );
+        return None;
+    }
+    Some(pb::Deferred {
         reason: match r {
             DeferredReason::ResourceConfigUnknown => Reason::ResourceConfigUnknown,
             DeferredReason::ProviderConfigUnknown => Reason::ProviderConfigUnknown,
@@ -521,7 +537,7 @@ impl pb::provider_server::Provider for ProviderService {
                             out.new_state =
                                 encode_out(&resp.new_state, &e.ty, "new state", &mut diags);
                             out.private = resp.private;
-                            out.deferred = deferred(resp.deferred);
+                            out.deferred = deferred(resp.deferred, &ctx, &mut diags);
                         }
                         Err(d) => diags.push(d),
                     }
@@ -572,7 +588,7 @@ impl pb::provider_server::Provider for ProviderService {
                             out.requires_replace =
                                 resp.requires_replace.iter().map(Into::into).collect();
                             out.planned_private = resp.planned_private;
-                            out.deferred = deferred(resp.deferred);
+                            out.deferred = deferred(resp.deferred, &ctx, &mut diags);
                         }
                         Err(d) => diags.push(d),
                     }
@@ -643,7 +659,7 @@ impl pb::provider_server::Provider for ProviderService {
                 match guarded(RPC, e.imp.import(&ctx, ImportRequest { id: r.id })).await {
                     Ok(resp) => {
                         diags.extend(resp.diagnostics);
-                        out.deferred = deferred(resp.deferred);
+                        out.deferred = deferred(resp.deferred, &ctx, &mut diags);
                         for imp in resp.imported {
                             let Some(target) = self.resources.get(&imp.type_name) else {
                                 diags.extend(unknown_type("resource", &imp.type_name));
@@ -712,7 +728,7 @@ impl pb::provider_server::Provider for ProviderService {
                         Ok(resp) => {
                             diags.extend(resp.diagnostics);
                             out.state = encode_out(&resp.state, &e.ty, "state", &mut diags);
-                            out.deferred = deferred(resp.deferred);
+                            out.deferred = deferred(resp.deferred, &ctx, &mut diags);
                         }
                         Err(d) => diags.push(d),
                     }

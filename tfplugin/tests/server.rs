@@ -624,3 +624,69 @@ async fn provider_setup_panic_is_an_error() {
     assert!(matches!(e, ServeError::Provider(_)), "{e}");
     assert!(e.to_string().contains("schema exploded"), "{e}");
 }
+
+#[tokio::test]
+async fn deferral_only_when_allowed_and_move_unsupported() {
+    let served = start().await;
+    let mut c = good_client(&served).await;
+    let t = thing_schema().value_type();
+    let proposed = Value::object([("name", Value::from("defer"))]);
+    let req = |caps: Option<pb::ClientCapabilities>| pb::plan_resource_change::Request {
+        type_name: "test_thing".into(),
+        prior_state: dv(&Value::Null, &t),
+        proposed_new_state: dv(&proposed, &t),
+        config: dv(&proposed, &t),
+        client_capabilities: caps,
+        ..Default::default()
+    };
+
+    // not allowed: dropped, with an error naming the RPC
+    let r = c
+        .plan_resource_change(req(None))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.deferred.is_none());
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(
+        r.diagnostics[0].summary,
+        "PlanResourceChange: deferral not allowed"
+    );
+
+    // allowed: passed on with its reason
+    let caps = pb::ClientCapabilities {
+        deferral_allowed: true,
+        ..Default::default()
+    };
+    let r = c
+        .plan_resource_change(req(Some(caps)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(
+        r.deferred.unwrap().reason,
+        pb::deferred::Reason::AbsentPrereq as i32
+    );
+
+    // MoveResourceState: an error diagnostic, no state
+    let r = c
+        .move_resource_state(pb::move_resource_state::Request {
+            source_provider_address: "registry.terraform.io/other/old".into(),
+            source_type_name: "old_thing".into(),
+            target_type_name: "test_thing".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.target_state.is_none());
+    assert_eq!(r.diagnostics.len(), 1);
+    assert_eq!(r.diagnostics[0].summary, "Move not supported");
+    assert_eq!(
+        r.diagnostics[0].severity,
+        pb::diagnostic::Severity::Error as i32
+    );
+
+    shutdown(served).await;
+}

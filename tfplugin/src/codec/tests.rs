@@ -443,3 +443,64 @@ fn provider_built_refinements_are_encoded() {
     let v = Value::Unknown(Some(Refinements::default()));
     assert_eq!(encode_msgpack(&v, &Type::String).unwrap(), vec![0xd4, 0, 0]);
 }
+
+#[test]
+fn inferred_types_unify_elements() {
+    // nulls and unknowns take the type of their siblings
+    let v = Value::List(vec![
+        Value::object([("a", Value::Null), ("b", Value::int(1))]),
+        Value::object([("a", Value::from("x")), ("b", Value::unknown())]),
+    ]);
+    assert_eq!(
+        infer_type(&v),
+        Type::list(Type::object([("a", Type::String), ("b", Type::Number)]))
+    );
+    let b = encode_msgpack(&v, &Type::Dynamic).unwrap();
+    assert_eq!(decode_msgpack(&b, &Type::Dynamic).unwrap(), v);
+
+    // conflicting list elements become a tuple, conflicting map values an object
+    let mixed = Value::List(vec![Value::int(1), Value::from("x")]);
+    assert_eq!(
+        infer_type(&mixed),
+        Type::tuple([Type::Number, Type::String])
+    );
+    let b = encode_msgpack(&mixed, &Type::Dynamic).unwrap();
+    assert_eq!(
+        decode_msgpack(&b, &Type::Dynamic).unwrap(),
+        Value::Tuple(vec![Value::int(1), Value::from("x")])
+    );
+    let j = encode_json(&mixed, &Type::Dynamic).unwrap();
+    assert_eq!(
+        std::str::from_utf8(&j).unwrap(),
+        r#"{"value":[1,"x"],"type":["tuple",["number","string"]]}"#
+    );
+    let m = Value::Map(
+        [
+            ("n".to_string(), Value::int(1)),
+            ("s".to_string(), Value::from("x")),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    assert_eq!(
+        infer_type(&m),
+        Type::object([("n", Type::Number), ("s", Type::String)])
+    );
+    let b = encode_msgpack(&m, &Type::Dynamic).unwrap();
+    assert_eq!(
+        decode_msgpack(&b, &Type::Dynamic).unwrap(),
+        Value::object([("n", Value::int(1)), ("s", Value::from("x"))])
+    );
+
+    // a set cannot become a tuple: the conflicting element is named
+    let s = Value::Set(vec![Value::int(1), Value::from("x")]);
+    assert_eq!(infer_type(&s), Type::set(Type::Number));
+    let err = encode_msgpack(&s, &Type::Dynamic).unwrap_err();
+    assert_eq!(err.path.to_string(), "[1]");
+
+    // all-null elements stay dynamic
+    assert_eq!(
+        infer_type(&Value::List(vec![Value::Null])),
+        Type::list(Type::Dynamic)
+    );
+}

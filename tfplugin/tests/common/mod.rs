@@ -76,6 +76,13 @@ impl Resource for Thing {
         }
         let greeting = match planned.attr("name") {
             Some(Value::String(n)) if n == "panic" => panic!("boom at plan"),
+            Some(Value::String(n)) if n == "defer" => {
+                return PlanResponse {
+                    planned_state: planned,
+                    deferred: Some(DeferredReason::AbsentPrereq),
+                    ..Default::default()
+                };
+            }
             Some(Value::String(n)) if n == "slow" => {
                 tokio::select! {
                     _ = ctx.cancelled() => {
