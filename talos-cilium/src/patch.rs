@@ -622,3 +622,436 @@ pub fn generate(input: &PatchInput) -> Result<PatchOutput, Vec<Problem>> {
         summary,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn docs(text: &str) -> Vec<Value> {
+        serde_yaml_ng::Deserializer::from_str(text)
+            .map(|d| {
+                let v: serde_yaml_ng::Value = serde::Deserialize::deserialize(d).unwrap();
+                serde_json::to_value(v).unwrap()
+            })
+            .collect()
+    }
+
+    fn one(text: &str) -> Value {
+        let mut d = docs(text);
+        assert_eq!(d.len(), 1, "{text}");
+        d.remove(0)
+    }
+
+    fn gen_ok(input: &PatchInput) -> PatchOutput {
+        generate(input).unwrap_or_else(|p| panic!("{p:#?}"))
+    }
+
+    fn problems(input: &PatchInput) -> Vec<Problem> {
+        let p = generate(input).expect_err("problems expected");
+        assert_eq!(p, validate_input(input));
+        p
+    }
+
+    fn fields(p: &[Problem]) -> Vec<(&'static str, Option<usize>)> {
+        p.iter().map(|p| (p.field, p.index)).collect()
+    }
+
+    #[test]
+    fn legacy_controlplane_defaults() {
+        let out = gen_ok(&PatchInput::new("v1.13", MachineType::ControlPlane));
+        assert_eq!(out.patches.len(), 1);
+        assert_eq!(
+            one(&out.patches[0]),
+            json!({
+                "machine": {"features": {"kubePrism": {"enabled": true, "port": 7445}}},
+                "cluster": {
+                    "network": {"cni": {"name": "none"}, "podSubnets": ["10.244.0.0/16"], "serviceSubnets": ["10.96.0.0/12"]},
+                    "proxy": {"disabled": true}
+                }
+            })
+        );
+        assert_eq!(out.summary.format, EmittedFormat::Legacy);
+        assert!(out.summary.kube_proxy_disabled && out.summary.cni_disabled);
+        assert_eq!(out.summary.kubeprism_port, Some(7445));
+    }
+
+    #[test]
+    fn legacy_worker_has_no_proxy_switch() {
+        let out = gen_ok(&PatchInput::new("1.9.3", MachineType::Worker));
+        let d = one(&out.patches[0]);
+        assert!(d["cluster"].get("proxy").is_none());
+        assert_eq!(d["cluster"]["network"]["cni"]["name"], "none");
+        assert!(!out.summary.kube_proxy_disabled);
+    }
+
+    #[test]
+    fn legacy_without_kpr_keeps_kube_proxy() {
+        let mut i = PatchInput::new("v1.12", MachineType::ControlPlane);
+        i.kube_proxy_replacement = false;
+        let out = gen_ok(&i);
+        assert!(one(&out.patches[0])["cluster"].get("proxy").is_none());
+        assert_eq!(one(&out.helm_values)["kubeProxyReplacement"], json!(false));
+    }
+
+    #[test]
+    fn legacy_kubeprism_off_is_explicit() {
+        let mut i = PatchInput::new("v1.13", MachineType::Worker);
+        i.kubeprism_enabled = false;
+        i.cluster_endpoint = Some("https://10.0.0.10:6443".into());
+        let out = gen_ok(&i);
+        assert_eq!(
+            one(&out.patches[0])["machine"]["features"]["kubePrism"],
+            json!({"enabled": false})
+        );
+        let v = one(&out.helm_values);
+        assert_eq!(
+            (v["k8sServiceHost"].clone(), v["k8sServicePort"].clone()),
+            (json!("10.0.0.10"), json!(6443))
+        );
+    }
+
+    #[test]
+    fn multidoc_controlplane() {
+        let out = gen_ok(&PatchInput::new("v1.14.0-rc.1", MachineType::ControlPlane));
+        let d: Vec<Value> = out.patches.iter().map(|p| one(p)).collect();
+        assert_eq!(
+            d,
+            vec![
+                json!({"apiVersion": "v1alpha1", "kind": "KubeFlannelCNIConfig", "$patch": "delete"}),
+                json!({"apiVersion": "v1alpha1", "kind": "KubeProxyConfig", "enabled": false}),
+                json!({"apiVersion": "v1alpha1", "kind": "KubePrismConfig", "port": 7445}),
+                json!({"apiVersion": "v1alpha1", "kind": "KubeNetworkConfig", "podSubnets": ["10.244.0.0/16"], "serviceSubnets": ["10.96.0.0/12"]}),
+            ]
+        );
+        // Each entry is one document; `---` never appears.
+        assert!(out.patches.iter().all(|p| !p.contains("---")));
+        assert_eq!(out.summary.format, EmittedFormat::MultiDocument);
+    }
+
+    #[test]
+    fn multidoc_worker_has_only_node_documents() {
+        let out = gen_ok(&PatchInput::new("v1.15", MachineType::Worker));
+        let kinds: Vec<Value> = out.patches.iter().map(|p| one(p)["kind"].clone()).collect();
+        assert_eq!(
+            kinds,
+            vec![json!("KubePrismConfig"), json!("KubeNetworkConfig")]
+        );
+        for k in [facts::KUBE_PRISM_CONFIG, facts::KUBE_NETWORK_CONFIG] {
+            assert!(!k.controlplane_only);
+        }
+    }
+
+    #[test]
+    fn multidoc_kube_proxy_is_never_deleted() {
+        for kpr in [true, false] {
+            let mut i = PatchInput::new("v1.14", MachineType::ControlPlane);
+            i.kube_proxy_replacement = kpr;
+            for p in gen_ok(&i).patches {
+                let d = one(&p);
+                if d["kind"] == "KubeProxyConfig" {
+                    assert!(d.get("$patch").is_none());
+                    assert_eq!(d["enabled"], json!(false));
+                    assert!(kpr);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn multidoc_kubeprism_off_deletes_document() {
+        let mut i = PatchInput::new("v1.14", MachineType::ControlPlane);
+        i.kubeprism_enabled = false;
+        i.cluster_endpoint = Some("https://[fd00::10]".into());
+        let out = gen_ok(&i);
+        let prism: Vec<Value> = out
+            .patches
+            .iter()
+            .map(|p| one(p))
+            .filter(|d| d["kind"] == "KubePrismConfig")
+            .collect();
+        assert_eq!(
+            prism,
+            vec![json!({"apiVersion": "v1alpha1", "kind": "KubePrismConfig", "$patch": "delete"})]
+        );
+        let v = one(&out.helm_values);
+        assert_eq!(v["k8sServiceHost"], json!("fd00::10"));
+        assert_eq!(v["k8sServicePort"], json!(443));
+        assert_eq!(out.summary.kubeprism_port, None);
+    }
+
+    #[test]
+    fn legacy_forced_on_new_talos_is_allowed_with_note() {
+        let mut i = PatchInput::new("v1.14.0", MachineType::ControlPlane);
+        i.config_format = ConfigFormat::Legacy;
+        let out = gen_ok(&i);
+        assert_eq!(out.summary.format, EmittedFormat::Legacy);
+        assert!(one(&out.patches[0])["cluster"]["network"]["cni"]["name"] == "none");
+        assert!(
+            out.summary
+                .notes
+                .iter()
+                .any(|n| n.contains("version contract"))
+        );
+    }
+
+    #[test]
+    fn multidoc_forced_on_old_talos_is_an_error() {
+        let mut i = PatchInput::new("v1.13.9", MachineType::ControlPlane);
+        i.config_format = ConfigFormat::MultiDocument;
+        let p = problems(&i);
+        assert_eq!(fields(&p), vec![(field::CONFIG_FORMAT, None)]);
+        assert!(p[0].detail.contains("legacy"));
+    }
+
+    #[test]
+    fn helm_values_follow_talos_guide() {
+        let out = gen_ok(&PatchInput::new("v1.13", MachineType::ControlPlane));
+        // Expected values: facts.md §0 / Talos "Deploying Cilium" guide.
+        assert_eq!(
+            one(&out.helm_values),
+            json!({
+                "ipam": {"mode": "kubernetes"},
+                "kubeProxyReplacement": true,
+                "k8sServiceHost": "localhost",
+                "k8sServicePort": 7445,
+                "securityContext": {"capabilities": {
+                    "ciliumAgent": ["CHOWN", "KILL", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_ADMIN", "SYS_RESOURCE", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
+                    "cleanCiliumState": ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"]
+                }},
+                "cgroup": {"autoMount": {"enabled": false}, "hostRoot": "/sys/fs/cgroup"}
+            })
+        );
+        // Same values for workers: they are cluster-wide.
+        assert_eq!(
+            out.helm_values,
+            gen_ok(&PatchInput::new("v1.13", MachineType::Worker)).helm_values
+        );
+    }
+
+    #[test]
+    fn helm_values_keep_syslog_for_cilium_1_19() {
+        let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
+        i.cilium_version = Some("1.19.6".into());
+        i.kubeprism_port = 7446;
+        let v = one(&gen_ok(&i).helm_values);
+        let caps = v["securityContext"]["capabilities"]["ciliumAgent"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert!(caps.contains(&json!("SYSLOG")));
+        assert!(!caps.contains(&json!("SYS_MODULE")));
+        assert_eq!(v["k8sServicePort"], json!(7446));
+        i.cilium_version = Some("1.18.5".into());
+        let v = one(&gen_ok(&i).helm_values);
+        assert!(
+            !v["securityContext"]["capabilities"]["ciliumAgent"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("SYSLOG"))
+        );
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let i = PatchInput::new("v1.14", MachineType::ControlPlane);
+        assert_eq!(generate(&i), generate(&i));
+        let v = gen_ok(&i).helm_values;
+        let keys: Vec<&str> = v
+            .lines()
+            .filter(|l| !l.starts_with(' '))
+            .map(|l| l.split(':').next().unwrap())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "ipam",
+                "kubeProxyReplacement",
+                "k8sServiceHost",
+                "k8sServicePort",
+                "securityContext",
+                "cgroup"
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_talos_versions() {
+        for s in ["1.13.x", "", "v2.0", "latest"] {
+            let p = problems(&PatchInput::new(s, MachineType::ControlPlane));
+            assert_eq!(fields(&p), vec![(field::TALOS_VERSION, None)], "{s}");
+            assert!(p[0].detail.contains("expected"), "{s}: {}", p[0].detail);
+        }
+        let p = problems(&PatchInput::new("v1.4", MachineType::ControlPlane));
+        assert_eq!(fields(&p), vec![(field::TALOS_VERSION, None)]);
+        assert!(p[0].detail.contains("KubePrism"));
+    }
+
+    #[test]
+    fn ports() {
+        for port in [0, -1, 65536, 100_000] {
+            let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
+            i.kubeprism_port = port;
+            let p = problems(&i);
+            assert_eq!(fields(&p), vec![(field::KUBEPRISM_PORT, None)], "{port}");
+        }
+        for port in [1, 65535] {
+            let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
+            i.kubeprism_port = port;
+            assert!(generate(&i).is_ok());
+        }
+    }
+
+    #[test]
+    fn subnet_problems_point_at_elements() {
+        let mut i = PatchInput::new("v1.14", MachineType::ControlPlane);
+        i.pod_subnets = vec![
+            "10.244.0.0/16".into(),
+            "10.244.1.0/16".into(),
+            "nonsense".into(),
+        ];
+        i.service_subnets = vec![
+            "10.244.128.0/24".into(),
+            "fd00::/108".into(),
+            "10.96.0.0/12".into(),
+        ];
+        let p = problems(&i);
+        assert_eq!(
+            fields(&p),
+            vec![
+                (field::POD_SUBNETS, Some(1)),
+                (field::POD_SUBNETS, Some(2)),
+                (field::SERVICE_SUBNETS, Some(2)),
+                (field::SERVICE_SUBNETS, Some(0)),
+            ]
+        );
+        assert!(
+            p[0].detail.contains("\"10.244.0.0/16\""),
+            "host bits: fix suggested: {}",
+            p[0].detail
+        );
+        assert!(p[2].summary.contains("same IP family"));
+        assert!(p[3].summary.contains("overlaps"));
+    }
+
+    #[test]
+    fn overlapping_subnets() {
+        let mut i = PatchInput::new("v1.13", MachineType::Worker);
+        i.pod_subnets = vec!["10.0.0.0/8".into()];
+        let p = problems(&i);
+        assert_eq!(fields(&p), vec![(field::SERVICE_SUBNETS, Some(0))]);
+        assert!(p[0].detail.contains("pod_subnets[0]"));
+    }
+
+    #[test]
+    fn empty_subnet_lists() {
+        let mut i = PatchInput::new("v1.13", MachineType::Worker);
+        i.pod_subnets.clear();
+        i.service_subnets.clear();
+        assert_eq!(
+            fields(&problems(&i)),
+            vec![(field::POD_SUBNETS, None), (field::SERVICE_SUBNETS, None)]
+        );
+    }
+
+    #[test]
+    fn endpoint_rules() {
+        let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
+        i.kubeprism_enabled = false;
+        let p = problems(&i);
+        assert_eq!(fields(&p), vec![(field::CLUSTER_ENDPOINT, None)]);
+        assert!(p[0].detail.contains("https://"));
+        // without KPR, kube-proxy serves the kubernetes service: no endpoint needed
+        i.kube_proxy_replacement = false;
+        let out = gen_ok(&i);
+        assert!(one(&out.helm_values).get("k8sServiceHost").is_none());
+        for bad in [
+            "http://x:6443",
+            "x:6443",
+            "https://x:6443/path",
+            "https://x:0",
+        ] {
+            let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
+            i.kubeprism_enabled = false;
+            i.cluster_endpoint = Some(bad.into());
+            assert_eq!(
+                fields(&problems(&i)),
+                vec![(field::CLUSTER_ENDPOINT, None)],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn all_problems_at_once() {
+        let mut i = PatchInput::new("v1.x", MachineType::ControlPlane);
+        i.kubeprism_port = 0;
+        i.pod_subnets = vec!["10.244.0.1/16".into()];
+        i.cilium_version = Some("1.18".into());
+        i.kubeprism_enabled = false;
+        let p = problems(&i);
+        assert_eq!(
+            fields(&p),
+            vec![
+                (field::TALOS_VERSION, None),
+                (field::KUBEPRISM_PORT, None),
+                (field::POD_SUBNETS, Some(0)),
+                (field::CILIUM_VERSION, None),
+                (field::CLUSTER_ENDPOINT, None),
+            ]
+        );
+        assert!(
+            p.iter()
+                .all(|p| !p.summary.is_empty() && !p.detail.is_empty())
+        );
+    }
+
+    #[test]
+    fn ipv6_subnets_are_normalised() {
+        let mut i = PatchInput::new("v1.14", MachineType::Worker);
+        i.pod_subnets = vec!["10.244.0.0/16".into(), "FC00:0DB8:0010:0000::/56".into()];
+        let out = gen_ok(&i);
+        let net = out
+            .patches
+            .iter()
+            .map(|p| one(p))
+            .find(|d| d["kind"] == "KubeNetworkConfig")
+            .unwrap();
+        assert_eq!(
+            net["podSubnets"],
+            json!(["10.244.0.0/16", "fc00:db8:10::/56"])
+        );
+    }
+
+    #[test]
+    fn newer_talos_is_assumed_multidoc_with_note() {
+        let out = gen_ok(&PatchInput::new("v1.16.0", MachineType::ControlPlane));
+        assert_eq!(out.summary.format, EmittedFormat::MultiDocument);
+        assert!(out.summary.notes.iter().any(|n| n.contains("newer")));
+        let out = gen_ok(&PatchInput::new("v1.15", MachineType::ControlPlane));
+        assert!(!out.summary.notes.iter().any(|n| n.contains("newer")));
+    }
+
+    #[test]
+    fn parse_enums() {
+        assert_eq!(
+            MachineType::parse("controlplane"),
+            Some(MachineType::ControlPlane)
+        );
+        assert_eq!(MachineType::parse("Worker"), Some(MachineType::Worker));
+        assert_eq!(MachineType::parse("master"), None);
+        assert_eq!(
+            ConfigFormat::parse("multidocument"),
+            Some(ConfigFormat::MultiDocument)
+        );
+        assert_eq!(ConfigFormat::parse("legacy"), Some(ConfigFormat::Legacy));
+        assert_eq!(ConfigFormat::parse("x"), None);
+        for f in [
+            ConfigFormat::Auto,
+            ConfigFormat::Legacy,
+            ConfigFormat::MultiDocument,
+        ] {
+            assert_eq!(ConfigFormat::parse(f.as_str()), Some(f));
+        }
+    }
+}

@@ -246,3 +246,123 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod roundtrip {
+    use super::*;
+
+    fn to_node(v: &serde_yaml_ng::Value) -> Node {
+        match v {
+            serde_yaml_ng::Value::Bool(b) => Node::Bool(*b),
+            serde_yaml_ng::Value::Number(n) => Node::Int(n.as_i64().expect("int")),
+            serde_yaml_ng::Value::String(s) => Node::Str(s.clone()),
+            serde_yaml_ng::Value::Sequence(s) => Node::Seq(s.iter().map(to_node).collect()),
+            serde_yaml_ng::Value::Mapping(m) => Node::Map(
+                m.iter()
+                    .map(|(k, v)| (k.as_str().expect("string key").to_string(), to_node(v)))
+                    .collect(),
+            ),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn tricky_strings_parse_back_as_the_same_string() {
+        let tricky = [
+            "",
+            " ",
+            "true",
+            "False",
+            "YES",
+            "no",
+            "on",
+            "Off",
+            "y",
+            "N",
+            "null",
+            "Null",
+            "~",
+            "0",
+            "-1",
+            "1e3",
+            "0x1F",
+            "0o17",
+            "017",
+            "1_000",
+            "1:20:30",
+            ".5",
+            ".inf",
+            "-.INF",
+            ".NaN",
+            "2024-01-01",
+            "2001-12-14t21:59:43.10-05:00",
+            "a: b",
+            "a #b",
+            "#c",
+            "- x",
+            "? x",
+            "[x]",
+            "{x}",
+            "*a",
+            "&a",
+            "!tag",
+            "%p",
+            "@x",
+            "`x",
+            "|",
+            ">",
+            "'q'",
+            "\"q\"",
+            "multi\nline",
+            "tab\there",
+            "back\\slash",
+            "trailing ",
+            " leading",
+            "ünïcode",
+            "\u{1}",
+            "\u{85}",
+            "\u{2028}",
+            "$patch",
+            "/sys/fs/cgroup",
+            "10.244.0.0/16",
+            "fc00:db8:10::/56",
+            "::1",
+            "localhost",
+            "=",
+            "<<",
+            "---",
+            "...",
+        ];
+        for s in tricky {
+            let doc = Node::map([(s, Node::str(s)), ("list", Node::strs([s, s]))]);
+            let text = to_string(&doc);
+            let parsed: serde_yaml_ng::Value =
+                serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{s:?}: {e}\n{text}"));
+            assert_eq!(to_node(&parsed), doc, "{s:?}\n{text}");
+        }
+    }
+
+    #[test]
+    fn nested_structures_roundtrip() {
+        let doc = Node::map([
+            (
+                "a",
+                Node::Seq(vec![Node::map([
+                    ("x", Node::Int(-5)),
+                    (
+                        "y",
+                        Node::Seq(vec![Node::strs(["p", "q"]), Node::Bool(true)]),
+                    ),
+                ])]),
+            ),
+            (
+                "b",
+                Node::map([("c", Node::map([("d", Node::Map(vec![]))]))]),
+            ),
+            ("e", Node::Seq(vec![Node::Seq(vec![]), Node::Map(vec![])])),
+        ]);
+        let text = to_string(&doc);
+        let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+        assert_eq!(to_node(&parsed), doc, "{text}");
+    }
+}
