@@ -481,3 +481,34 @@ mod tests {
         );
     }
 }
+
+/// [`from_json`] over bytes: invalid UTF-8 inside strings becomes U+FFFD, one per invalid
+/// byte, as Go's decoder does.
+pub fn from_json_bytes(input: &[u8]) -> Result<Yaml, Error> {
+    match std::str::from_utf8(input) {
+        Ok(s) => from_json(s),
+        Err(_) => {
+            let mut s = String::with_capacity(input.len() + 8);
+            for chunk in input.utf8_chunks() {
+                s.push_str(chunk.valid());
+                for _ in chunk.invalid() {
+                    s.push('\u{FFFD}');
+                }
+            }
+            from_json(&s)
+        }
+    }
+}
+
+#[cfg(test)]
+mod byte_tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_in_strings_is_replaced_per_byte() {
+        assert_eq!(
+            from_json_bytes(b"\"a\xe2\x82b\xff\"").unwrap(),
+            Yaml::String("a\u{FFFD}\u{FFFD}b\u{FFFD}".into())
+        );
+    }
+}
