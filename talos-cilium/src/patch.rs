@@ -528,13 +528,13 @@ fn helm_values(input: &PatchInput, v: &Valid) -> (String, Option<(String, u16)>)
             Node::Bool(input.kube_proxy_replacement),
         ),
     ];
+    // KubePrism on: Cilium talks to it (with or without KPR). Off: the
+    // cluster endpoint (required with KPR, checked in validation; without KPR
+    // kube-proxy serves the in-cluster "kubernetes" service, and an explicit
+    // endpoint is still honoured when given).
     let service = if input.kubeprism_enabled {
         Some((facts::KUBEPRISM_HOST.to_string(), v.port))
-    } else if input.kube_proxy_replacement {
-        v.endpoint.clone()
     } else {
-        // kube-proxy serves the in-cluster "kubernetes" service; an explicit
-        // endpoint is still honoured when given.
         v.endpoint.clone()
     };
     if let Some((host, port)) = &service {
@@ -577,12 +577,7 @@ pub fn generate(input: &PatchInput) -> Result<PatchOutput, Vec<Problem>> {
     };
     let (helm_values, k8s_service) = helm_values(input, &v);
     let mut notes = Vec::new();
-    if !v
-        .talos
-        .at_least_minor(facts::NEWEST_KNOWN_TALOS.0, facts::NEWEST_KNOWN_TALOS.1 + 1)
-    {
-        // known range
-    } else {
+    if v.talos.minor_key() > facts::NEWEST_KNOWN_TALOS {
         notes.push(format!(
             "Talos {} is newer than the newest version these facts were checked against (v{}.{}); the {} format was assumed.",
             v.talos,
