@@ -424,6 +424,12 @@ pub trait Resource: Send + Sync + 'static {
     }
 
     /// Plans a change. Default: the proposed new state, prior private bytes kept.
+    ///
+    /// `prior_state` is null on create. Destroy plans are made by Terraform
+    /// itself (the server does not announce `plan_destroy`), but a null
+    /// `proposed_new_state` should still plan null. When an input of a computed
+    /// attribute is unknown, plan that attribute as [`Value::unknown`]; a known
+    /// planned value must equal what `apply` returns.
     async fn plan(&self, _ctx: &Context, req: PlanRequest) -> PlanResponse {
         PlanResponse {
             planned_state: req.proposed_new_state,
@@ -434,6 +440,9 @@ pub trait Resource: Send + Sync + 'static {
 
     /// Applies a planned change. Default: the planned state becomes the new state
     /// (an error if it still holds unknowns).
+    ///
+    /// A null `planned_state` means destroy: return a null `new_state`. A null
+    /// `prior_state` means create.
     async fn apply(&self, _ctx: &Context, req: ApplyRequest) -> ApplyResponse {
         let mut diagnostics = Diagnostics::new();
         if !req.planned_state.is_fully_known() {

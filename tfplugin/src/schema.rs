@@ -589,6 +589,21 @@ impl Parameter {
         self
     }
 
+    /// Lets null be passed (otherwise Terraform rejects a null argument).
+    #[must_use]
+    pub fn with_allow_null(mut self) -> Self {
+        self.allow_null = true;
+        self
+    }
+
+    /// Lets unknown values reach the function (otherwise Terraform returns an
+    /// unknown result without calling it).
+    #[must_use]
+    pub fn with_allow_unknown(mut self) -> Self {
+        self.allow_unknown = true;
+        self
+    }
+
     fn to_proto(&self) -> pb::function::Parameter {
         pb::function::Parameter {
             name: self.name.clone(),
@@ -632,6 +647,20 @@ impl FunctionSignature {
             description_kind: DescriptionKind::Markdown,
             deprecation_message: String::new(),
         }
+    }
+
+    /// Adds a trailing variadic parameter.
+    #[must_use]
+    pub fn with_variadic(mut self, p: Parameter) -> Self {
+        self.variadic = Some(p);
+        self
+    }
+
+    /// Marks the function deprecated with a message.
+    #[must_use]
+    pub fn with_deprecation(mut self, message: impl Into<String>) -> Self {
+        self.deprecation_message = message.into();
+        self
     }
 
     /// Sets the summary.
@@ -808,5 +837,26 @@ mod tests {
         assert!(b.attributes[2].nested_type.is_some());
         assert!(b.attributes[2].r#type.is_empty());
         assert_eq!(b.block_types[0].type_name, "chart");
+    }
+
+    #[test]
+    fn function_signature_builders_and_proto() {
+        let sig = FunctionSignature::new(
+            vec![Parameter::new("doc", Type::String).with_allow_null()],
+            Type::list(Type::String),
+        )
+        .with_variadic(Parameter::new("more", Type::String).with_allow_unknown())
+        .with_deprecation("use other")
+        .summary("s")
+        .description("d");
+        let p = sig.to_proto();
+        assert!(p.parameters[0].allow_null_value);
+        assert!(!p.parameters[0].allow_unknown_values);
+        let v = p.variadic_parameter.unwrap();
+        assert_eq!(v.name, "more");
+        assert!(v.allow_unknown_values && !v.allow_null_value);
+        assert_eq!(p.deprecation_message, "use other");
+        assert_eq!(p.r#return.unwrap().r#type, br#"["list","string"]"#);
+        assert_eq!((p.summary.as_str(), p.description.as_str()), ("s", "d"));
     }
 }
