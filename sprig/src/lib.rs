@@ -6,12 +6,14 @@
 
 pub mod cast;
 pub mod duration;
+pub mod funcs;
 pub mod generator;
 pub mod layout;
 pub mod pki;
 pub mod semver;
 pub mod text;
 pub mod time;
+pub mod value;
 
 pub use generator::{
     Charset, Clock, DefaultGenerator, FixedClock, Generator, OsSource, RandomSource, Record,
