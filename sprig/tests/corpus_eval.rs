@@ -256,17 +256,17 @@ impl Eval<'_> {
     }
 
     fn command(&mut self, t: &[Tok], i: &mut usize, piped: Option<Value>) -> Result<Value, Fail> {
-        if let Some(Tok::Ident(id)) = t.get(*i) {
-            if !matches!(id.as_str(), "true" | "false" | "nil") {
-                let id = id.clone();
-                *i += 1;
-                let mut args = Vec::new();
-                while let Some(v) = self.operand(t, i)? {
-                    args.push(v);
-                }
-                args.extend(piped);
-                return self.call(&id, args);
+        if let Some(Tok::Ident(id)) = t.get(*i).filter(
+            |t| !matches!(t, Tok::Ident(x) if matches!(x.as_str(), "true" | "false" | "nil")),
+        ) {
+            let id = id.clone();
+            *i += 1;
+            let mut args = Vec::new();
+            while let Some(v) = self.operand(t, i)? {
+                args.push(v);
             }
+            args.extend(piped);
+            return self.call(&id, args);
         }
         if piped.is_some() {
             return Err(Fail::Unsupported);
