@@ -142,6 +142,9 @@ struct Reader<'a> {
     b: &'a [u8],
     i: usize,
     depth: usize,
+    /// Go keeps decoding after a number that does not fit a float64 (the value becomes nil)
+    /// and reports the first such error at the end.
+    type_error: Option<Error>,
 }
 
 /// Go's `quoteChar` used in syntax error messages.
@@ -162,7 +165,13 @@ impl Reader<'_> {
     }
 
     fn syntax(&self, context: &str) -> Error {
+        // At the end of input Go's scanner is fed a space: states that reject it report
+        // "invalid character ' '", the others "unexpected end of JSON input".
+        let space_rejected = context.starts_with("in literal")
+            || context.contains("numeric literal")
+            || context.contains("escape");
         let msg = match self.cur() {
+            None if space_rejected => format!("invalid character ' ' {context}"),
             None => "unexpected end of JSON input".to_string(),
             Some(c) => format!("invalid character {} {context}", quote_char(c)),
         };
@@ -257,10 +266,17 @@ impl Reader<'_> {
         let text = &self.s[start..self.i];
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Yaml::Float(f)),
-            _ => Err(Error::new(
-                ErrorKind::Json,
-                format!("json: cannot unmarshal number {text} into Go value of type float64"),
-            )),
+            _ => {
+                if self.type_error.is_none() {
+                    self.type_error = Some(Error::new(
+                        ErrorKind::Json,
+                        format!(
+                            "json: cannot unmarshal number {text} into Go value of type float64"
+                        ),
+                    ));
+                }
+                Ok(Yaml::Null)
+            }
         }
     }
 
@@ -292,7 +308,7 @@ impl Reader<'_> {
                 '\\' => {
                     self.i += 1;
                     let Some(&e) = self.b.get(self.i) else {
-                        return Err(self.syntax(""));
+                        return Err(self.syntax("in string escape code"));
                     };
                     self.i += 1;
                     match e {
@@ -402,18 +418,56 @@ impl Reader<'_> {
 /// `json.Unmarshal` into `interface{}`: numbers become float64 (`Yaml::Float`), duplicate
 /// keys keep the last value; errors use Go's messages.
 pub fn from_json(input: &str) -> Result<Yaml, Error> {
+    let (v, type_error) = read(input)?;
+    match type_error {
+        Some(e) => Err(e),
+        None => Ok(v),
+    }
+}
+
+fn read(input: &str) -> Result<(Yaml, Option<Error>), Error> {
     let mut r = Reader {
         s: input,
         b: input.as_bytes(),
         i: 0,
         depth: 0,
+        type_error: None,
     };
     let v = r.value()?;
     r.ws();
     if r.i < r.b.len() {
         return Err(r.syntax("after top-level value"));
     }
-    Ok(v)
+    Ok((v, r.type_error))
+}
+
+/// `json.Unmarshal` into a `map[string]interface{}` the way Helm's `fromJson` calls it:
+/// returns what the map holds afterwards (`Null` for a JSON `null`, which makes the map nil)
+/// and the error, if any. Syntax errors and non-object input leave the map empty; a number
+/// too large for a float64 leaves that entry `null` and decoding goes on.
+pub fn unmarshal_json_object(input: &str) -> (Yaml, Option<Error>) {
+    match read(input) {
+        Err(e) => (Yaml::Map(Map::new()), Some(e)),
+        Ok((Yaml::Map(m), err)) => (Yaml::Map(m), err),
+        Ok((Yaml::Null, err)) => (Yaml::Null, err),
+        Ok((other, _)) => {
+            let kind = match other {
+                Yaml::Seq(_) => "array",
+                Yaml::String(_) => "string",
+                Yaml::Bool(_) => "bool",
+                _ => "number",
+            };
+            (
+                Yaml::Map(Map::new()),
+                Some(Error::new(
+                    ErrorKind::Shape,
+                    format!(
+                        "json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+                    ),
+                )),
+            )
+        }
+    }
 }
 
 #[cfg(test)]
@@ -456,11 +510,17 @@ mod tests {
                 "invalid character '1' looking for beginning of object key string",
             ),
             ("1 2", "invalid character '2' after top-level value"),
-            ("tru", "unexpected end of JSON input"),
+            (
+                "tru",
+                "invalid character ' ' in literal true (expecting 'e')",
+            ),
             (
                 "1e400",
                 "json: cannot unmarshal number 1e400 into Go value of type float64",
             ),
+            ("-", "invalid character ' ' in numeric literal"),
+            ("\"\\", "invalid character ' ' in string escape code"),
+            ("\"abc", "unexpected end of JSON input"),
         ] {
             assert_eq!(from_json(input).unwrap_err().go_message(), msg, "{input}");
         }

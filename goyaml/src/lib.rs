@@ -19,8 +19,12 @@ mod value;
 pub use emit::{marshal_v2, to_yaml};
 pub use error::{Error, ErrorKind};
 pub use float::{format_float_g, format_float_json};
-pub use json::{from_json, from_json_bytes, to_json, to_pretty_json, to_raw_json};
-pub use parse::{Limits, from_yaml, json_normalize, parse_documents, parse_first, parse_values};
+pub use json::{
+    from_json, from_json_bytes, to_json, to_pretty_json, to_raw_json, unmarshal_json_object,
+};
+pub use parse::{
+    Limits, from_yaml, from_yaml_object, json_normalize, parse_documents, parse_first, parse_values,
+};
 pub use resolve::{ResolvedScalar, resolve_plain};
 pub use value::{Map, Yaml, natural_key_cmp};
 

@@ -616,13 +616,23 @@ fn json_type_name(v: &Yaml) -> &'static str {
 /// A values file as Helm reads it (`chartutil.ReadValues`): like [`from_yaml`], but the
 /// result must be a map; an empty document is an empty map.
 pub fn parse_values(input: &str) -> Result<Map, Error> {
+    yaml_object(input, "common.Values")
+}
+
+/// Helm's `fromYaml`: like [`parse_values`] with Go's `map[string]interface {}` in the
+/// shape error (Helm turns an error into `{"Error": helm_message}`).
+pub fn from_yaml_object(input: &str) -> Result<Map, Error> {
+    yaml_object(input, "map[string]interface {}")
+}
+
+fn yaml_object(input: &str, go_type: &str) -> Result<Map, Error> {
     match from_yaml(input)? {
         Yaml::Null => Ok(Map::new()),
         Yaml::Map(m) => Ok(m),
         other => Err(Error::new(
             ErrorKind::Shape,
             format!(
-                "while decoding JSON: json: cannot unmarshal {} into Go value of type common.Values",
+                "while decoding JSON: json: cannot unmarshal {} into Go value of type {go_type}",
                 json_type_name(&other)
             ),
         )),

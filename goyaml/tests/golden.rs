@@ -102,3 +102,41 @@ fn writers_match_helm() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn from_json_and_from_yaml_like_helm() {
+    let cases = load("from_funcs.json");
+    let mut failures = Vec::new();
+    for c in &cases {
+        let name = c["name"].as_str().unwrap();
+        let input = c["input"].as_str().unwrap();
+        let got = match c["func"].as_str().unwrap() {
+            "fromJson" => {
+                let (mut v, err) = goyaml::unmarshal_json_object(input);
+                if let (Yaml::Map(m), Some(e)) = (&mut v, err) {
+                    m.insert("Error".into(), Yaml::String(e.go_message().into()));
+                }
+                to_json(&v).unwrap()
+            }
+            _ => match goyaml::from_yaml_object(input) {
+                Ok(m) => to_json(&Yaml::Map(m)).unwrap(),
+                Err(e) => to_json(&Yaml::Map(
+                    [("Error".to_string(), Yaml::String(e.helm_message()))].into(),
+                ))
+                .unwrap(),
+            },
+        };
+        let want = c["toJson"].as_str().unwrap();
+        if got != want {
+            failures.push(format!(
+                "{name}: input {input:?}\n   want {want:?}\n    got {got:?}"
+            ));
+        }
+    }
+    println!(
+        "fromJson/fromYaml cases: {}/{} identical to Helm",
+        cases.len() - failures.len(),
+        cases.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -372,6 +372,51 @@ def render_write_cases():
         cases.append({"name": name, "value_json": json.dumps(value), **r})
     return cases
 
+# ------------------------------------------------------------------ fromJson / fromYaml cases
+JSON_CASES = [
+    '{"a":1,"b":[1,2.5,"x"],"c":{"d":null}}', '{}', '{"a":1,"a":2}', '[1,2]', '"str"', '1', 'null',
+    '', ' ', '{', '{"a":}', '{"a" 1}', '[1 2]', '{1:2}', '{"a":1} x', 'tru', 'nul', 'x',
+    '{"a":1e400}', '{"a":-0}', '{"a":12345678901234567890}', '{"a":1.0e-7}', '{"a":01}',
+    '{"a":1.}', '{"a":-}', '{"a":"\\u00e9\\ud83d\\ude00\\ud800"}', '{"a":"\\x"}', '{"a":"\t"}',
+    '{"a":"<>&\\u2028"}', '{"a":[]}', '{"a":true,"b":false}', '  {"a" : [ 1 , { } ] }  ',
+    '{"a":"\\/\\b\\f\\n\\r\\t"}', '{"a":1E+2}', '{"a":"\\u12"}', '[', ']',
+]
+FROM_YAML_CASES = [
+    "a: 1\nb: [x, y]\n", "", "- a\n- b\n", "x", "a: .inf\n", "a: b: c\n", "on: yes\n",
+    "a: 010\nb: 0x1F\nc: 1e3\n", "a: &x 1\nb: *x\n", "{a: [1, {b: 2}]}",
+]
+
+
+def render_from_cases():
+    tmp = tempfile.mkdtemp(prefix="goyaml-golden-")
+    try:
+        os.makedirs(os.path.join(tmp, "templates"))
+        with open(os.path.join(tmp, "Chart.yaml"), "w") as f:
+            f.write("apiVersion: v2\nname: goyaml-golden\nversion: 0.1.0\n")
+        tpl = ("{{- range $k, $v := .Values.json }}%(s)s {{ $k }}\n{{ $v | fromJson | toJson }}\n{{ end }}"
+               "{{- range $k, $v := .Values.yaml }}%(s)s {{ $k }}\n{{ $v | fromYaml | toJson }}\n{{ end }}"
+               "%(s)s END\n") % {"s": SEP}
+        with open(os.path.join(tmp, "templates", "t.yaml"), "w") as f:
+            f.write(tpl)
+        chart = helm.Chart.load(tmp)
+        values = {"json": {"j%03d" % i: t for i, t in enumerate(JSON_CASES)},
+                  "yaml": {"y%03d" % i: t for i, t in enumerate(FROM_YAML_CASES)}}
+        out = chart.render(values=values, name="golden", namespace="default")["goyaml-golden/templates/t.yaml"]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    res = {}
+    for part in out.split(SEP + " ")[1:]:
+        head, _, body = part.partition("\n")
+        if head == "END":
+            continue
+        res[head] = body[:-1]
+    cases = [{"name": "j%03d" % i, "func": "fromJson", "input": t, "toJson": res["j%03d" % i]}
+             for i, t in enumerate(JSON_CASES)]
+    cases += [{"name": "y%03d" % i, "func": "fromYaml", "input": t, "toJson": res["y%03d" % i]}
+              for i, t in enumerate(FROM_YAML_CASES)]
+    return cases
+
+
 
 def read_cases():
     cases = []
@@ -396,6 +441,9 @@ def main():
         f.write("\n")
     with open(os.path.join(a.out, "to_yaml.json"), "w", encoding="utf-8") as f:
         json.dump({"generator": meta, "cases": render_write_cases()}, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    with open(os.path.join(a.out, "from_funcs.json"), "w", encoding="utf-8") as f:
+        json.dump({"generator": meta, "cases": render_from_cases()}, f, indent=1, ensure_ascii=False)
         f.write("\n")
     print("wrote goldens to %s (%d read cases, %d write cases)" % (a.out, len(READ_CASES), len(WRITE_CASES)))
 
