@@ -343,7 +343,7 @@ pub fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, String> 
         if step >= 0 {
             return Ok(vec![]);
         }
-        ((start as i128 - stop as i128) + (-step as i128) - 1) / (-step as i128)
+        ((start as i128 - stop as i128) + -(step as i128) - 1) / -(step as i128)
     } else {
         if step <= 0 {
             return Ok(vec![]);
@@ -355,7 +355,9 @@ pub fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, String> 
             "sequence of {n} elements exceeds the limit of {MAX_SEQUENCE_LEN}"
         ));
     }
-    Ok((0..n as i64).map(|i| start + i * step).collect())
+    Ok((0..n)
+        .map(|i| (start as i128 + i * step as i128) as i64)
+        .collect())
 }
 
 /// `seq` (GNU seq): `seq END`, `seq START END`, `seq START STEP END`, as a space-joined string.
@@ -368,9 +370,9 @@ pub fn seq(params: &[i64]) -> Result<String, String> {
         _ => return Ok(String::new()),
     };
     let (s, e) = if end < start && step < 0 {
-        (start, end - 1)
+        (start, end.saturating_sub(1))
     } else if end >= start && step > 0 {
-        (start, end + 1)
+        (start, end.saturating_add(1))
     } else {
         return Ok(String::new());
     };
