@@ -602,17 +602,6 @@ pub fn from_yaml(input: &str) -> Result<Yaml, Error> {
     json_normalize(v)
 }
 
-fn json_type_name(v: &Yaml) -> &'static str {
-    match v {
-        Yaml::Null => "null",
-        Yaml::Bool(_) => "bool",
-        Yaml::Int(_) | Yaml::Uint(_) | Yaml::Float(_) => "number",
-        Yaml::String(_) => "string",
-        Yaml::Seq(_) => "array",
-        Yaml::Map(_) => "object",
-    }
-}
-
 /// A values file as Helm reads it (`chartutil.ReadValues`): like [`from_yaml`], but the
 /// result must be a map; an empty document is an empty map.
 pub fn parse_values(input: &str) -> Result<Map, Error> {
@@ -633,7 +622,7 @@ fn yaml_object(input: &str, go_type: &str) -> Result<Map, Error> {
             ErrorKind::Shape,
             format!(
                 "while decoding JSON: json: cannot unmarshal {} into Go value of type {go_type}",
-                json_type_name(&other)
+                other.json_type_name()
             ),
         )),
     }

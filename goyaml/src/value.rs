@@ -40,6 +40,18 @@ impl Yaml {
         }
     }
 
+    /// The JSON type name Go uses in `cannot unmarshal X` messages.
+    pub fn json_type_name(&self) -> &'static str {
+        match self {
+            Yaml::Null => "null",
+            Yaml::Bool(_) => "bool",
+            Yaml::Int(_) | Yaml::Uint(_) | Yaml::Float(_) => "number",
+            Yaml::String(_) => "string",
+            Yaml::Seq(_) => "array",
+            Yaml::Map(_) => "object",
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Yaml::String(s) => Some(s),
@@ -64,6 +76,48 @@ impl Yaml {
     /// Member of a map by key.
     pub fn get(&self, key: &str) -> Option<&Yaml> {
         self.as_map().and_then(|m| m.get(key))
+    }
+}
+
+impl From<bool> for Yaml {
+    fn from(b: bool) -> Self {
+        Yaml::Bool(b)
+    }
+}
+
+impl From<i64> for Yaml {
+    fn from(i: i64) -> Self {
+        Yaml::Int(i)
+    }
+}
+
+impl From<f64> for Yaml {
+    fn from(f: f64) -> Self {
+        Yaml::Float(f)
+    }
+}
+
+impl From<&str> for Yaml {
+    fn from(s: &str) -> Self {
+        Yaml::String(s.to_string())
+    }
+}
+
+impl From<String> for Yaml {
+    fn from(s: String) -> Self {
+        Yaml::String(s)
+    }
+}
+
+impl From<Vec<Yaml>> for Yaml {
+    fn from(v: Vec<Yaml>) -> Self {
+        Yaml::Seq(v)
+    }
+}
+
+impl From<Map> for Yaml {
+    fn from(m: Map) -> Self {
+        Yaml::Map(m)
     }
 }
 
@@ -151,4 +205,21 @@ fn natural_less_slices<T: Copy + PartialEq>(ar: &[T], br: &[T], ch: impl Fn(T) -
         return ca < cb;
     }
     ar.len() < br.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_example() {
+        let mut keys = vec!["b", "a10", "a9", "a", "B", "10", "9", ""];
+        keys.sort_by(|a, b| natural_key_cmp(a, b));
+        assert_eq!(keys, ["", "9", "10", "B", "a", "a9", "a10", "b"]);
+        // Non-letters before letters; equal numbers: shorter digit run first.
+        assert_eq!(natural_key_cmp("a-b", "a0"), Ordering::Less);
+        assert_eq!(natural_key_cmp("1", "01"), Ordering::Less);
+        assert_eq!(natural_key_cmp("x9y10", "x10y2"), Ordering::Less);
+        assert_eq!(natural_key_cmp("é", "ä"), Ordering::Greater);
+    }
 }
