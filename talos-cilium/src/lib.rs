@@ -3,6 +3,9 @@
 //!
 //! No I/O, no async, no Terraform or gRPC types: plain data in, data out,
 //! errors as data ([`Problem`], [`Finding`]).
+//!
+//! The crate README follows (its example is compiled as a doctest).
+#![doc = include_str!("../README.md")]
 
 pub mod facts;
 pub mod finding;

@@ -163,6 +163,15 @@ pub enum EmittedFormat {
     MultiDocument,
 }
 
+impl EmittedFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmittedFormat::Legacy => "legacy",
+            EmittedFormat::MultiDocument => "multidocument",
+        }
+    }
+}
+
 /// A short description of what the patch does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatchSummary {
@@ -1025,6 +1034,53 @@ mod tests {
         assert!(out.summary.notes.iter().any(|n| n.contains("newer")));
         let out = gen_ok(&PatchInput::new("v1.15", MachineType::ControlPlane));
         assert!(!out.summary.notes.iter().any(|n| n.contains("newer")));
+    }
+
+    #[test]
+    fn hostile_inputs_never_panic_and_always_explain() {
+        let strings = [
+            "",
+            " ",
+            "v",
+            "v1.",
+            "1..2",
+            "\u{0}",
+            "1.99999999999999999999999",
+            "v1.14.0-\u{7f}",
+            "🦀",
+            "10.0.0.0/99",
+            "::/",
+            "/",
+            "https://[::1]:99999",
+            "https://a..b",
+            "https://%",
+            "-1",
+            "1.4.0",
+            "v1.16.0-alpha.0",
+        ];
+        for t in strings {
+            for s in strings {
+                for port in [i64::MIN, -1, 0, 7445, 65536, i64::MAX] {
+                    let mut i = PatchInput::new(t, MachineType::Worker);
+                    i.kubeprism_port = port;
+                    i.pod_subnets = vec![s.to_string()];
+                    i.service_subnets = vec![s.to_string(), "10.96.0.0/12".into()];
+                    i.cilium_version = Some(s.to_string());
+                    i.cluster_endpoint = Some(s.to_string());
+                    i.kubeprism_enabled = port % 2 == 0;
+                    match generate(&i) {
+                        Ok(out) => assert!(!out.patches.is_empty()),
+                        Err(p) => {
+                            assert!(!p.is_empty());
+                            assert!(
+                                p.iter()
+                                    .all(|p| !p.summary.is_empty() && !p.detail.is_empty())
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
