@@ -9,7 +9,7 @@ use crate::value::{Yaml, natural_key_cmp};
 const BEST_WIDTH: usize = 80;
 const BEST_INDENT: i32 = 2;
 /// Deepest value tree accepted by the writers.
-pub(crate) const MAX_WRITE_DEPTH: usize = 1000;
+pub(crate) const MAX_WRITE_DEPTH: usize = 256;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Style {

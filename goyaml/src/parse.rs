@@ -27,7 +27,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_input_bytes: 64 << 20,
-            max_depth: 1000,
+            max_depth: 256,
             max_nodes: 10_000_000,
         }
     }

@@ -126,14 +126,12 @@ fn limit_depth() {
     let e = parse_first(deep.as_bytes(), &Limits::default()).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Limit);
     assert_eq!(e.line, Some(1));
-    assert_eq!(e.column, Some(1001));
-    assert!(e.go_message().contains("exceeded max depth of 1000"));
-    let block: String = (0..1200)
-        .map(|i| format!("{}k:\n", " ".repeat(i)))
-        .collect();
+    assert_eq!(e.column, Some(257));
+    assert!(e.go_message().contains("exceeded max depth of 256"));
+    let block: String = (0..300).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
     let e = parse_first(block.as_bytes(), &Limits::default()).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Limit);
-    let ok = format!("{}{}", "[".repeat(500), "]".repeat(500));
+    let ok = format!("{}{}", "[".repeat(250), "]".repeat(250));
     assert!(parse_first(ok.as_bytes(), &Limits::default()).is_ok());
 }
 
@@ -194,4 +192,42 @@ fn garbage_never_panics() {
         goyaml::fuzz_parse_yaml(input);
         goyaml::fuzz_parse_json(input);
     }
+}
+
+#[test]
+fn limit_depth_after_alias_expansion() {
+    // Each level nests the previous anchor one level deeper: 30 lines of depth ~30 each
+    // expand far beyond the 1000-level limit without any single collection being deep.
+    let mut doc = String::from(
+        "l0: &l0 [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+    );
+    for i in 1..40 {
+        doc.push_str(&format!(
+            "l{i}: &l{i} [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[*l{}]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+            i - 1
+        ));
+    }
+    let e = parse_first(doc.as_bytes(), &Limits::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit);
+    assert!(e.go_message().contains("exceeded max depth of 256"), "{e}");
+}
+
+#[test]
+fn writers_refuse_absurd_nesting() {
+    let mut v = Yaml::Null;
+    for _ in 0..1500 {
+        v = Yaml::Seq(vec![v]);
+    }
+    assert_eq!(goyaml::to_yaml(&v).unwrap_err().kind, ErrorKind::Limit);
+    assert_eq!(to_json(&v).unwrap_err().kind, ErrorKind::Limit);
+    let mut ok = Yaml::Null;
+    for _ in 0..250 {
+        ok = Yaml::Seq(vec![ok]);
+    }
+    assert!(goyaml::to_yaml(&ok).is_ok());
+    let deep_json = format!("{}{}", "[".repeat(1500), "]".repeat(1500));
+    assert_eq!(
+        goyaml::from_json(&deep_json).unwrap_err().kind,
+        ErrorKind::Limit
+    );
 }
