@@ -353,7 +353,8 @@ fn parse_refinements(raw: &[u8]) -> Refinements {
     if let Ok(Mp::Map(entries)) = parse_msgpack(raw) {
         for (k, v) in entries {
             match (k, v) {
-                (Mp::Int(1), Mp::Bool(b)) => r.not_null = Some(b),
+                // cty sends "is null": `false` means definitely not null.
+                (Mp::Int(1), Mp::Bool(is_null)) => r.not_null = Some(!is_null),
                 (Mp::Int(2), Mp::Str(s)) => r.string_prefix = String::from_utf8(s).ok(),
                 _ => {}
             }
@@ -661,19 +662,45 @@ impl Writer {
     }
 }
 
+/// Longest string prefix refinement sent, in bytes (cty truncates there too;
+/// its decoder refuses refinement payloads over 1 KiB).
+pub const MAX_REFINEMENT_PREFIX: usize = 256;
+
+/// A known prefix cut to at most [`MAX_REFINEMENT_PREFIX`] bytes. When cut,
+/// trailing non-ASCII characters are dropped as well, since a combining mark
+/// that follows could still change the last character.
+fn safe_prefix(p: &str) -> &str {
+    if p.len() <= MAX_REFINEMENT_PREFIX {
+        return p;
+    }
+    let mut end = MAX_REFINEMENT_PREFIX - 1;
+    while !p.is_char_boundary(end) {
+        end -= 1;
+    }
+    p[..end].trim_end_matches(|c: char| !c.is_ascii())
+}
+
 /// The ext 12 payload for refinements built by the provider (no raw bytes):
-/// `{1: not_null, 2: string_prefix}`; empty if there is nothing to say.
-fn refinement_payload(r: &Refinements) -> Result<Vec<u8>, String> {
+/// `{1: false}` ("is null: false") when known not null, `{2: prefix}` for a
+/// string; empty if there is nothing to say for this type.
+fn refinement_payload(r: &Refinements, ty: &Type) -> Result<Vec<u8>, String> {
     let not_null = r.not_null == Some(true);
-    let prefix = r.string_prefix.as_deref().filter(|p| !p.is_empty());
+    let prefix = match ty {
+        Type::String => r
+            .string_prefix
+            .as_deref()
+            .map(safe_prefix)
+            .filter(|p| !p.is_empty()),
+        _ => None,
+    };
     let n = usize::from(not_null) + usize::from(prefix.is_some());
-    if n == 0 {
+    if n == 0 || *ty == Type::Dynamic {
         return Ok(Vec::new());
     }
     let mut w = Writer { out: Vec::new() };
     w.map(n)?;
     if not_null {
-        w.out.extend_from_slice(&[0x01, 0xc3]);
+        w.out.extend_from_slice(&[0x01, 0xc2]);
     }
     if let Some(p) = prefix {
         w.out.push(0x02);
@@ -710,11 +737,13 @@ fn to_mp(w: &mut Writer, v: &Value, ty: &Type, path: &AttributePath) -> Result<(
     match (v, ty) {
         (Value::Null, _) => w.out.push(0xc0),
         (Value::Unknown(None), _) => w.ext(EXT_UNKNOWN, &[0]).map_err(e)?,
+        // cty: an unknown of type dynamic never carries refinements.
+        (Value::Unknown(Some(_)), Type::Dynamic) => w.ext(EXT_UNKNOWN, &[0]).map_err(e)?,
         (Value::Unknown(Some(r)), _) => {
             if !r.raw.is_empty() {
                 w.ext(EXT_REFINED_UNKNOWN, &r.raw).map_err(e)?;
             } else {
-                let payload = refinement_payload(r).map_err(e)?;
+                let payload = refinement_payload(r, ty).map_err(e)?;
                 if payload.is_empty() {
                     w.ext(EXT_UNKNOWN, &[0]).map_err(e)?;
                 } else {

@@ -162,7 +162,9 @@ pub(crate) fn is_json_number(s: &str) -> bool {
 pub struct Refinements {
     /// The raw extension payload (a msgpack map), re-emitted unchanged.
     pub raw: Vec<u8>,
-    /// `Some(true)` if the value is known not to be null.
+    /// `Some(true)` if the value is known not to be null (on the wire cty
+    /// sends the opposite flag, "is null: false"); `Some(false)` if the sender
+    /// claimed it is null.
     pub not_null: Option<bool>,
     /// Known prefix of an unknown string.
     pub string_prefix: Option<String>,

@@ -206,6 +206,69 @@ resource "test_thing" "a" {
         return Err(format!("unexpected diagnostic: {v}"));
     }
 
+    // Refined unknowns reach Terraform with the right meaning: a greeting
+    // planned as "not null, starts with `hello `" makes these outputs known at
+    // plan time, and the applied value must honour the refinements. Removing
+    // test_thing.a also exercises a destroy.
+    std::fs::write(
+        work.join("main.tf"),
+        r#"
+terraform {
+  required_providers {
+    test = { source = "example.test/tfplugin/test" }
+  }
+}
+resource "terraform_data" "d" {
+  input = "later"
+}
+resource "test_thing" "b" {
+  name = terraform_data.d.output
+}
+output "not_null" { value = test_thing.b.greeting != null }
+output "prefixed" { value = startswith(test_thing.b.greeting, "hello ") }
+output "greeting_b" { value = test_thing.b.greeting }
+"#,
+    )
+    .map_err(|e| e.to_string())?;
+    let o = tf(
+        terraform,
+        &work,
+        &cli_config,
+        &["plan", "-no-color", "-out=refined.tfplan"],
+        &[],
+    );
+    check(&o, "terraform plan (refinements)")?;
+    let o = tf(
+        terraform,
+        &work,
+        &cli_config,
+        &["show", "-json", "refined.tfplan"],
+        &[],
+    );
+    check(&o, "terraform show (refinements)")?;
+    let plan: serde_json::Value = serde_json::from_slice(&o.stdout).map_err(|e| e.to_string())?;
+    let outs = &plan["planned_values"]["outputs"];
+    if outs["not_null"]["value"] != true || outs["prefixed"]["value"] != true {
+        return Err(format!(
+            "refinements not understood by terraform: {}",
+            plan["planned_values"]
+        ));
+    }
+    let o = tf(
+        terraform,
+        &work,
+        &cli_config,
+        &["apply", "-no-color", "refined.tfplan"],
+        &[],
+    );
+    check(&o, "terraform apply (refinements)")?;
+    let o = tf(terraform, &work, &cli_config, &["output", "-json"], &[]);
+    check(&o, "terraform output (refinements)")?;
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).map_err(|e| e.to_string())?;
+    if out["greeting_b"]["value"] != "hello later" || out.get("greeting").is_some() {
+        return Err(format!("unexpected outputs after refined apply: {out}"));
+    }
+
     // A panic in the provider is an error diagnostic, without a backtrace.
     std::fs::write(
         work.join("main.tf"),

@@ -107,8 +107,8 @@ fn whole_object_unknown_and_null() {
 
 #[test]
 fn refinements_preserved_byte_for_byte() {
-    // ext 12 with payload {1: true, 2: "ab"}: not null, string prefix "ab"
-    let payload = vec![0x82, 0x01, 0xc3, 0x02, 0xa2, b'a', b'b'];
+    // ext 12 with payload {1: false, 2: "ab"}: "is null: false", string prefix "ab"
+    let payload = vec![0x82, 0x01, 0xc2, 0x02, 0xa2, b'a', b'b'];
     let mut wire = vec![0xc7, payload.len() as u8, 12];
     wire.extend_from_slice(&payload);
     let v = decode_msgpack(&wire, &Type::String).unwrap();
@@ -122,8 +122,8 @@ fn refinements_preserved_byte_for_byte() {
     }
     assert_eq!(encode_msgpack(&v, &Type::String).unwrap(), wire);
 
-    // nested in a list, with a fixext-sized payload (fixext2: {1: true}? no, 3 bytes => ext8)
-    let payload = vec![0x81, 0x01, 0xc3];
+    // nested in a list; a 3-byte payload has no fixext size, so ext8
+    let payload = vec![0x81, 0x01, 0xc2];
     let mut elem = vec![0xc7, 3, 12];
     elem.extend_from_slice(&payload);
     let mut wire = vec![0x92, 0xa1, b'x'];
@@ -429,7 +429,7 @@ fn provider_built_refinements_are_encoded() {
     let b = encode_msgpack(&v, &Type::String).unwrap();
     assert_eq!(
         b,
-        vec![0xc7, 7, 12, 0x82, 0x01, 0xc3, 0x02, 0xa2, b'a', b'b']
+        vec![0xc7, 7, 12, 0x82, 0x01, 0xc2, 0x02, 0xa2, b'a', b'b']
     );
     let back = decode_msgpack(&b, &Type::String).unwrap();
     match back {
@@ -442,6 +442,46 @@ fn provider_built_refinements_are_encoded() {
     // nothing to say: plain unknown
     let v = Value::Unknown(Some(Refinements::default()));
     assert_eq!(encode_msgpack(&v, &Type::String).unwrap(), vec![0xd4, 0, 0]);
+
+    // a string prefix is only sent for strings; dynamic unknowns carry nothing
+    let r = Refinements {
+        raw: vec![],
+        not_null: Some(true),
+        string_prefix: Some("ab".into()),
+    };
+    let v = Value::Unknown(Some(r.clone()));
+    assert_eq!(
+        encode_msgpack(&v, &Type::Number).unwrap(),
+        vec![0xc7, 3, 12, 0x81, 0x01, 0xc2]
+    );
+    assert_eq!(
+        encode_msgpack(&v, &Type::Dynamic).unwrap(),
+        vec![0xd4, 0, 0]
+    );
+
+    // "is null: true" is read as such
+    let wire = [0xc7, 3, 12, 0x81, 0x01, 0xc3];
+    match decode_msgpack(&wire, &Type::String).unwrap() {
+        Value::Unknown(Some(r)) => assert_eq!(r.not_null, Some(false)),
+        other => panic!("{other:?}"),
+    }
+
+    // long prefixes are cut to MAX_REFINEMENT_PREFIX bytes, never inside a character
+    let long = format!("{}é{}", "a".repeat(254), "b".repeat(100));
+    let v = Value::Unknown(Some(Refinements {
+        string_prefix: Some(long),
+        ..Default::default()
+    }));
+    let b = encode_msgpack(&v, &Type::String).unwrap();
+    match decode_msgpack(&b, &Type::String).unwrap() {
+        Value::Unknown(Some(r)) => {
+            let p = r.string_prefix.unwrap();
+            assert_eq!(p, "a".repeat(254));
+            assert!(p.len() <= MAX_REFINEMENT_PREFIX);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(safe_prefix("short"), "short");
 }
 
 #[test]

@@ -95,7 +95,12 @@ impl Resource for Thing {
                 }
             }
             Some(Value::String(n)) => Value::string(format!("hello {n}")),
-            _ => Value::unknown(),
+            // name not known yet: what is known about the greeting is still said
+            _ => Value::Unknown(Some(Refinements {
+                not_null: Some(true),
+                string_prefix: Some("hello ".into()),
+                ..Default::default()
+            })),
         };
         planned.set_attr("greeting", greeting);
         PlanResponse {
