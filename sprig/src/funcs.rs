@@ -1234,6 +1234,12 @@ fn f_duration(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 
 /// Every function of this module, by template name.
 pub fn functions() -> Vec<(&'static str, Func)> {
+    let mut v = base_functions();
+    v.extend(more_functions());
+    v
+}
+
+fn base_functions() -> Vec<(&'static str, Func)> {
     vec![
         ("trim", f_trim),
         ("trimAll", f_trim_all),
@@ -1398,5 +1404,220 @@ pub fn functions() -> Vec<(&'static str, Func)> {
         ("mustToDate", f_must_to_date),
         ("unixEpoch", f_unix_epoch),
         ("duration", f_duration),
+    ]
+}
+
+// ------------------------------------------------------------------ decimal float math
+
+/// A finite decimal `mantissa * 10^exp` taken from the shortest representation of a float
+/// (what shopspring/decimal's `NewFromFloat` does).
+fn to_decimal(f: f64) -> Option<(i128, i32)> {
+    if !f.is_finite() {
+        return None;
+    }
+    if f == 0.0 {
+        return Some((0, 0));
+    }
+    let e = format!("{:e}", f);
+    let (mant, exp) = e.split_once('e')?;
+    let exp: i32 = exp.parse().ok()?;
+    let neg = mant.starts_with('-');
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let m: i128 = digits.parse().ok()?;
+    let scale = exp - (digits.len() as i32 - 1);
+    Some((if neg { -m } else { m }, scale))
+}
+
+fn dec_to_f64((m, e): (i128, i32)) -> f64 {
+    format!("{m}e{e}").parse().unwrap_or(f64::NAN)
+}
+
+fn dec_align(a: (i128, i32), b: (i128, i32)) -> Option<(i128, i128, i32)> {
+    let e = a.1.min(b.1);
+    let sa = 10i128.checked_pow((a.1 - e) as u32)?;
+    let sb = 10i128.checked_pow((b.1 - e) as u32)?;
+    Some((a.0.checked_mul(sa)?, b.0.checked_mul(sb)?, e))
+}
+
+fn dec_op(x: f64, y: f64, op: char) -> Result<f64, String> {
+    if op == '/' && y == 0.0 {
+        return Err("decimal division by 0".into());
+    }
+    let exact = (|| {
+        let (a, b) = (to_decimal(x)?, to_decimal(y)?);
+        match op {
+            '+' | '-' => {
+                let (ma, mb, e) = dec_align(a, b)?;
+                let m = if op == '+' {
+                    ma.checked_add(mb)?
+                } else {
+                    ma.checked_sub(mb)?
+                };
+                Some(dec_to_f64((m, e)))
+            }
+            '*' => Some(dec_to_f64((a.0.checked_mul(b.0)?, a.1.checked_add(b.1)?))),
+            _ => {
+                // 16 fractional digits, rounded half away from zero
+                let k = 16 + a.1 - b.1;
+                let (num, den) = if k >= 0 {
+                    (a.0.checked_mul(10i128.checked_pow(k as u32)?)?, b.0)
+                } else {
+                    (a.0, b.0.checked_mul(10i128.checked_pow((-k) as u32)?)?)
+                };
+                let (q, r) = (num / den, num % den);
+                let q = if r.unsigned_abs() * 2 >= den.unsigned_abs() {
+                    if (num < 0) != (den < 0) { q - 1 } else { q + 1 }
+                } else {
+                    q
+                };
+                Some(dec_to_f64((q, -16)))
+            }
+        }
+    })();
+    Ok(match exact {
+        Some(v) => v,
+        None => match op {
+            '+' => x + y,
+            '-' => x - y,
+            '*' => x * y,
+            // decimal division keeps 16 fractional digits
+            _ => {
+                let q = x / y;
+                format!("{q:.16}").parse().unwrap_or(q)
+            }
+        },
+    })
+}
+
+fn dec_fold(start: f64, rest: &[Value], op: char) -> Result<Value, String> {
+    let mut acc = start;
+    for v in rest {
+        acc = dec_op(acc, to_f64(v), op)?;
+    }
+    Ok(Value::Float(acc))
+}
+fn f_addf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    dec_fold(0.0, a, '+')
+}
+fn f_add1f(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    dec_fold(to_f64(&a[0]), &[Value::Float(1.0)], '+')
+}
+fn f_subf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    match a.split_first() {
+        Some((first, rest)) => dec_fold(to_f64(first), rest, '-'),
+        None => Err("wrong number of args: want at least 1 got 0".into()),
+    }
+}
+fn f_mulf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    match a.split_first() {
+        Some((first, rest)) => dec_fold(to_f64(first), rest, '*'),
+        None => Err("wrong number of args: want at least 1 got 0".into()),
+    }
+}
+fn f_divf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    match a.split_first() {
+        Some((first, rest)) => dec_fold(to_f64(first), rest, '/'),
+        None => Err("wrong number of args: want at least 1 got 0".into()),
+    }
+}
+fn f_maxf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    let mut it = a.iter().map(to_f64);
+    let first = it.next().unwrap_or(0.0);
+    Ok(Value::Float(it.fold(first, go_max)))
+}
+fn f_minf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    let mut it = a.iter().map(to_f64);
+    let first = it.next().unwrap_or(0.0);
+    Ok(Value::Float(it.fold(first, go_min)))
+}
+fn go_max(x: f64, y: f64) -> f64 {
+    if x.is_nan() || y.is_nan() {
+        f64::NAN
+    } else {
+        x.max(y)
+    }
+}
+fn go_min(x: f64, y: f64) -> f64 {
+    if x.is_nan() || y.is_nan() {
+        f64::NAN
+    } else {
+        x.min(y)
+    }
+}
+
+// ------------------------------------------------------------------ base32
+
+const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+fn b32_encode(data: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in data.chunks(5) {
+        let mut buf = [0u8; 5];
+        buf[..chunk.len()].copy_from_slice(chunk);
+        let v = buf.iter().fold(0u64, |acc, b| (acc << 8) | *b as u64);
+        let chars = match chunk.len() {
+            1 => 2,
+            2 => 4,
+            3 => 5,
+            4 => 7,
+            _ => 8,
+        };
+        for i in 0..8 {
+            if i < chars {
+                out.push(B32[((v >> (35 - i * 5)) & 31) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn b32_decode(s: &str) -> Result<Vec<u8>, String> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u64, 0u32);
+    for (i, c) in s.bytes().enumerate() {
+        let v = B32
+            .iter()
+            .position(|x| *x == c)
+            .ok_or_else(|| format!("illegal base32 data at input byte {i}"))?;
+        acc = (acc << 5) | v as u64;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Ok(out)
+}
+
+fn f_b32enc(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    Ok(Value::str(b32_encode(s_arg(&a[0])?.as_bytes())))
+}
+fn f_b32dec(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    // like b64dec, sprig returns the error text as the result
+    Ok(Value::str(match b32_decode(&s_arg(&a[0])?) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => e,
+    }))
+}
+
+/// Functions added after the first table.
+pub fn more_functions() -> Vec<(&'static str, Func)> {
+    vec![
+        ("addf", f_addf),
+        ("add1f", f_add1f),
+        ("subf", f_subf),
+        ("mulf", f_mulf),
+        ("divf", f_divf),
+        ("maxf", f_maxf),
+        ("minf", f_minf),
+        ("b32enc", f_b32enc),
+        ("b32dec", f_b32dec),
     ]
 }
