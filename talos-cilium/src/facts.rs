@@ -8,26 +8,26 @@ use crate::version::{CiliumVersion, TalosVersion};
 
 /// Oldest Talos minor this library generates patches for: KubePrism (which
 /// the Cilium values point at) first exists in 1.5.0.
-/// Source: https://github.com/siderolabs/talos/blob/v1.5.0/hack/release.toml (KubePrism section).
+/// Source: <https://github.com/siderolabs/talos/blob/v1.5.0/hack/release.toml> (KubePrism section).
 pub const MIN_SUPPORTED_TALOS: (u64, u64) = (1, 5);
 
 /// Newest Talos minor whose generated configs the facts below were checked
 /// against (1.15 = main at the time of writing, 1.14.0-rc.1 latest tag).
-/// Source: https://github.com/siderolabs/talos/tree/main/pkg/machinery/config/types/v1alpha1/testdata/stability
+/// Source: <https://github.com/siderolabs/talos/tree/ad8823176e75/pkg/machinery/config/types/v1alpha1/testdata/stability>
 pub const NEWEST_KNOWN_TALOS: (u64, u64) = (1, 15);
 
 /// Talos default pod subnet (IPv4), 1.5 .. main.
-/// Source: https://github.com/siderolabs/talos/blob/v1.13.9/pkg/machinery/constants/constants.go (DefaultIPv4PodNet).
+/// Source: <https://github.com/siderolabs/talos/blob/v1.13.9/pkg/machinery/constants/constants.go> (DefaultIPv4PodNet).
 pub const DEFAULT_POD_SUBNET: &str = "10.244.0.0/16";
 /// Talos default service subnet (IPv4), 1.5 .. main.
-/// Source: https://github.com/siderolabs/talos/blob/v1.13.9/pkg/machinery/constants/constants.go (DefaultIPv4ServiceNet).
+/// Source: <https://github.com/siderolabs/talos/blob/v1.13.9/pkg/machinery/constants/constants.go> (DefaultIPv4ServiceNet).
 pub const DEFAULT_SERVICE_SUBNET: &str = "10.96.0.0/12";
 /// KubePrism default port, 1.5+; it listens on 127.0.0.1.
-/// Source: https://github.com/siderolabs/talos/blob/v1.5.0/pkg/machinery/config/types/v1alpha1/v1alpha1_features.go (defaultKubePrismPort)
-/// and https://github.com/siderolabs/talos/blob/v1.13.9/internal/app/machined/pkg/controllers/k8s/kubeprism_config.go (spec.Host = "127.0.0.1").
+/// Source: <https://github.com/siderolabs/talos/blob/v1.5.0/pkg/machinery/config/types/v1alpha1/v1alpha1_features.go> (defaultKubePrismPort)
+/// and <https://github.com/siderolabs/talos/blob/v1.13.9/internal/app/machined/pkg/controllers/k8s/kubeprism_config.go> (spec.Host = "127.0.0.1").
 pub const DEFAULT_KUBEPRISM_PORT: u16 = 7445;
 /// The host Cilium uses to reach KubePrism (Talos docs use "localhost").
-/// Source: https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
+/// Source: <https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium>
 pub const KUBEPRISM_HOST: &str = "localhost";
 
 /// Per-Talos-minor facts.
@@ -42,9 +42,9 @@ pub struct TalosMinorFacts {
 }
 
 /// Default Kubernetes and kernel per Talos minor.
-/// Sources: https://github.com/siderolabs/talos/blob/v1.13.9/pkg/machinery/constants/constants.go
+/// Sources: <https://github.com/siderolabs/talos/blob/v1.13.9/pkg/machinery/constants/constants.go>
 /// (DefaultKubernetesVersion at each tag) and each tag's hack/release.toml
-/// (kernel), e.g. https://github.com/siderolabs/talos/blob/v1.5.0/hack/release.toml
+/// (kernel), e.g. <https://github.com/siderolabs/talos/blob/v1.5.0/hack/release.toml>
 pub const TALOS_MINORS: &[TalosMinorFacts] = &[
     TalosMinorFacts {
         minor: (1, 5),
@@ -106,47 +106,47 @@ pub fn talos_minor(v: &TalosVersion) -> Option<&'static TalosMinorFacts> {
 }
 
 /// KubePrism exists (opt-in): Talos 1.5.0+.
-/// Source: https://github.com/siderolabs/talos/blob/v1.5.0/hack/release.toml
+/// Source: <https://github.com/siderolabs/talos/blob/v1.5.0/hack/release.toml>
 pub fn talos_has_kubeprism(v: &TalosVersion) -> bool {
     v.at_least_minor(1, 5)
 }
 
 /// KubePrism is enabled in *generated* configs for contract > 1.5 (Talos
 /// 1.6.0+); a config without `machine.features.kubePrism` has it off.
-/// Source: https://github.com/siderolabs/talos/blob/v1.6.0/pkg/machinery/config/contract.go (KubePrismEnabled: Greater(1_5))
+/// Source: <https://github.com/siderolabs/talos/blob/v1.6.0/pkg/machinery/config/contract.go> (KubePrismEnabled: Greater(1_5))
 pub fn talos_kubeprism_default_on(v: &TalosVersion) -> bool {
     v.at_least_minor(1, 6)
 }
 
 /// Multi-document `Kube*Config` documents are generated for contract > 1.13
 /// (Talos 1.14+). Older contracts keep `cluster.*` v1alpha1 fields.
-/// Source: https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/contract.go (MultidocKubernetesConfigSupported)
+/// Source: <https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/contract.go> (MultidocKubernetesConfigSupported)
 pub fn talos_multidoc_kube_config(v: &TalosVersion) -> bool {
     v.at_least_minor(1, 14)
 }
 
 /// `$patch: delete` documents in config patches: Talos 1.8.0+.
-/// Source: https://github.com/siderolabs/talos/blob/v1.8.0/pkg/machinery/config/configloader/internal/decoder/delete.go
+/// Source: <https://github.com/siderolabs/talos/blob/v1.8.0/pkg/machinery/config/configloader/internal/decoder/delete.go>
 pub fn talos_supports_patch_delete(v: &TalosVersion) -> bool {
     v.at_least_minor(1, 8)
 }
 
 /// A `$patch: delete` for a document that does not exist is silently skipped
 /// from 1.14 on (earlier it is appended as a document).
-/// Source: https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/configpatcher/strategic.go
+/// Source: <https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/configpatcher/strategic.go>
 pub fn talos_skips_missing_delete(v: &TalosVersion) -> bool {
     v.at_least_minor(1, 14)
 }
 
 /// `forwardKubeDNSToHost` is on in generated configs from contract 1.8.
-/// Source: https://github.com/siderolabs/talos/blob/v1.8.0/pkg/machinery/config/contract.go (HostDNSForwardKubeDNSToHost: Greater(1_7))
+/// Source: <https://github.com/siderolabs/talos/blob/v1.8.0/pkg/machinery/config/contract.go> (HostDNSForwardKubeDNSToHost: Greater(1_7))
 pub fn talos_forward_kube_dns_default_on(v: &TalosVersion) -> bool {
     v.at_least_minor(1, 8)
 }
 
 /// Multi-document Kubernetes config kinds this library emits, with the
 /// apiVersion Talos uses and whether Talos rejects them on workers.
-/// Source: https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/types/k8s/
+/// Source: <https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/types/k8s/>
 /// and container/validate.go (ControlplaneOnlyConfig); config.schema.json `$defs.k8s.*V1Alpha1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TalosDocKind {
@@ -198,7 +198,7 @@ pub struct CiliumMinorFacts {
 
 /// Chart default agent capabilities 1.14-1.18.
 /// Source: cilium/charts cilium-1.18.12.tgz values.yaml securityContext.capabilities (facts.md §6),
-/// https://github.com/cilium/charts
+/// <https://github.com/cilium/charts>
 const AGENT_CAPS_1_14: &[&str] = &[
     "CHOWN",
     "KILL",
@@ -238,10 +238,10 @@ const KPR_NEW: &[&str] = &["true", "false"];
 
 /// Cilium minors 1.14-1.20.
 /// Sources: kernel — cilium/cilium PR #24258 (1.14), #36386 (1.16), #42081 (1.18)
-/// https://github.com/cilium/cilium/pull/42081 ; schema/caps/KPR — cilium/charts tarballs
-/// https://github.com/cilium/charts ; Gateway API — kubernetes-sigs/gateway-api
-/// conformance/reports https://github.com/kubernetes-sigs/gateway-api/tree/main/conformance/reports ;
-/// LB-IPAM v2 — https://github.com/cilium/cilium/pull/39090 (1.18).
+/// <https://github.com/cilium/cilium/pull/42081> ; schema/caps/KPR — cilium/charts tarballs
+/// <https://github.com/cilium/charts> ; Gateway API — kubernetes-sigs/gateway-api
+/// conformance/reports <https://github.com/kubernetes-sigs/gateway-api/tree/main/conformance/reports> ;
+/// LB-IPAM v2 — <https://github.com/cilium/cilium/pull/39090> (1.18).
 pub const CILIUM_MINORS: &[CiliumMinorFacts] = &[
     CiliumMinorFacts {
         minor: (1, 14),
@@ -336,12 +336,12 @@ pub fn cilium_agent_needs_syslog(v: &CiliumVersion) -> bool {
 
 /// Capabilities Talos cannot grant: Talos does not allow loading kernel
 /// modules from workloads, so `SYS_MODULE` is dropped.
-/// Source: https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium ("SYS_MODULE capability needs to be dropped").
+/// Source: <https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium> ("SYS_MODULE capability needs to be dropped").
 pub const CAPS_FORBIDDEN_ON_TALOS: &[&str] = &["SYS_MODULE"];
 
 /// The agent capability list the Talos guide pins (chart default minus
 /// SYS_MODULE, identical in every guide v1.4 .. current).
-/// Source: https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
+/// Source: <https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium>
 pub const TALOS_GUIDE_AGENT_CAPS: &[&str] = &[
     "CHOWN",
     "KILL",
@@ -355,11 +355,11 @@ pub const TALOS_GUIDE_AGENT_CAPS: &[&str] = &[
     "SETGID",
     "SETUID",
 ];
-/// Source: https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
+/// Source: <https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium>
 pub const TALOS_GUIDE_CLEAN_STATE_CAPS: &[&str] = &["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"];
 
 /// Talos mounts cgroup2 at /sys/fs/cgroup; Cilium must not mount its own.
-/// Source: https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium (cgroup.autoMount.enabled=false, cgroup.hostRoot=/sys/fs/cgroup).
+/// Source: <https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium> (cgroup.autoMount.enabled=false, cgroup.hostRoot=/sys/fs/cgroup).
 pub const TALOS_CGROUP_HOST_ROOT: &str = "/sys/fs/cgroup";
 
 /// Agent capabilities for Talos: the chart default of that version minus

@@ -100,7 +100,7 @@ impl std::fmt::Display for Cidr {
     }
 }
 
-/// An `https://host[:port]` endpoint (the Kubernetes API server URL).
+/// An `<https://host[:port]`> endpoint (the Kubernetes API server URL).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpsEndpoint {
     /// Host name or IP address; IPv6 without brackets.
@@ -109,7 +109,7 @@ pub struct HttpsEndpoint {
     pub port: u16,
 }
 
-/// Parses `https://host[:port][/]`. Errors are human sentences.
+/// Parses `<https://host[:port][/]`>. Errors are human sentences.
 pub fn parse_https_endpoint(s: &str) -> Result<HttpsEndpoint, String> {
     let rest = match s.split_once("://") {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => rest,

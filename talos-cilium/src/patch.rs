@@ -18,7 +18,7 @@
 //!   with, not the Talos binary: a cluster created with Talos 1.13 and upgraded
 //!   to 1.14 keeps v1alpha1 `cluster.*` fields, and multi-document patches
 //!   then conflict with them. Such users must set `config_format = "legacy"`.
-//!   Source: https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/contract.go
+//!   Source: <https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/contract.go>
 //!
 //! # Workers
 //! kube-proxy and the CNI are deployed by control planes (Talos bootstrap
@@ -26,12 +26,12 @@
 //! * Multi-document: `KubeFlannelCNIConfig` and `KubeProxyConfig` are
 //!   controlplane-only documents that Talos validation rejects on workers, so
 //!   worker patches carry only `KubePrismConfig` and `KubeNetworkConfig`.
-//!   Source: https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/container/validate.go
+//!   Source: <https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/container/validate.go>
 //! * Legacy: worker patches keep `cluster.network.cni.name: none` and the
 //!   subnets (workers' generated configs carry `cluster.network`, and Talos CI
 //!   applies its Cilium patch to every node) but not `cluster.proxy`, which
 //!   only control planes act on; the same rule as multi-document.
-//!   Source: https://github.com/siderolabs/talos/blob/v1.13.9/hack/test/patches/cilium-kubeproxy.yaml
+//!   Source: <https://github.com/siderolabs/talos/blob/v1.13.9/hack/test/patches/cilium-kubeproxy.yaml>
 
 use crate::facts;
 use crate::finding::Problem;
@@ -132,7 +132,7 @@ pub struct PatchInput {
     pub service_subnets: Vec<String>,
     /// Cilium chart version, e.g. "1.18.5"; refines the capability lists.
     pub cilium_version: Option<String>,
-    /// `https://HOST[:PORT]` of the API server; required when KubePrism is off
+    /// `<https://HOST[:PORT]`> of the API server; required when KubePrism is off
     /// and kube-proxy replacement is on.
     pub cluster_endpoint: Option<String>,
     pub config_format: ConfigFormat,

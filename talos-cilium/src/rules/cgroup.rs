@@ -2,9 +2,9 @@
 //! mounted at /sys/fs/cgroup; Cilium must not mount its own (chart default
 //! `cgroup.autoMount.enabled: true`, hostRoot `/run/cilium/cgroupv2`).
 //! Versions: all Talos guides v1.4 .. current; Cilium charts 1.14-1.20 defaults.
-//! Sources: https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
+//! Sources: <https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium>
 //! (cgroup.autoMount.enabled=false, cgroup.hostRoot=/sys/fs/cgroup);
-//! https://github.com/cilium/charts (values.yaml cgroup).
+//! <https://github.com/cilium/charts> (values.yaml cgroup).
 
 use super::{Rule, RuleInput, finding, lookup, path_of};
 use crate::facts;

@@ -1,9 +1,9 @@
 //! `k8s-service-kubeprism-mismatch`: Cilium is pointed at KubePrism
 //! (`k8sServiceHost: localhost`/`127.0.0.1`) but on another port than the one
 //! KubePrism listens on, or KubePrism is off.
-//! Versions: Talos 1.5+ (KubePrism), listening on 127.0.0.1:<port>.
-//! Sources: https://github.com/siderolabs/talos/blob/v1.13.9/internal/app/machined/pkg/controllers/k8s/kubeprism_config.go
-//! (spec.Host = "127.0.0.1"); https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
+//! Versions: Talos 1.5+ (KubePrism), listening on 127.0.0.1:PORT.
+//! Sources: <https://github.com/siderolabs/talos/blob/v1.13.9/internal/app/machined/pkg/controllers/k8s/kubeprism_config.go>
+//! (spec.Host = "127.0.0.1"); <https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium>
 //! (k8sServiceHost=localhost, k8sServicePort=7445).
 
 use super::{Rule, RuleInput, finding, lookup, path_of};

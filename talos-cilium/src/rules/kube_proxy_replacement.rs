@@ -3,9 +3,9 @@
 //! from 1.16; old Talos 1.5/1.6 guides used `disabled`).
 //! Versions: Cilium charts 1.16+ accept only true/false; 1.14/1.15 also the
 //! deprecated strings.
-//! Sources: https://github.com/cilium/charts (cilium-1.16.19.tgz
+//! Sources: <https://github.com/cilium/charts> (cilium-1.16.19.tgz
 //! templates/cilium-configmap.yaml); Talos v1.5 guide
-//! https://github.com/siderolabs/talos/blob/v1.5.0/website/content/v1.5/kubernetes-guides/network/deploying-cilium.md
+//! <https://github.com/siderolabs/talos/blob/v1.5.0/website/content/v1.5/kubernetes-guides/network/deploying-cilium.md>
 
 use super::{Rule, RuleInput, finding, lookup, path_of};
 use crate::facts;

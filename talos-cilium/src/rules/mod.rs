@@ -71,7 +71,7 @@ pub fn lookup<'a>(values: &'a Value, path: &[&str]) -> Option<&'a Value> {
 
 /// Merges values documents like Helm's repeated `-f`: maps merge
 /// recursively, a later scalar or list replaces, and `null` removes the key.
-/// Source: https://helm.sh/docs/chart_template_guide/values_files/ (deleting a default key with null)
+/// Source: <https://helm.sh/docs/chart_template_guide/values_files/> (deleting a default key with null)
 pub fn merge_values(docs: &[Value]) -> Value {
     fn merge(base: &mut serde_json::Map<String, Value>, over: &serde_json::Map<String, Value>) {
         for (k, v) in over {

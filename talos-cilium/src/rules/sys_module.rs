@@ -2,9 +2,9 @@
 //! not grant (workloads may not load kernel modules).
 //! Versions: all Talos (guide v1.4 .. current), Cilium charts 1.14+ whose
 //! defaults include SYS_MODULE.
-//! Sources: https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
+//! Sources: <https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium>
 //! ("SYS_MODULE capability needs to be dropped"); chart defaults in
-//! https://github.com/cilium/charts (values.yaml securityContext.capabilities).
+//! <https://github.com/cilium/charts> (values.yaml securityContext.capabilities).
 
 use super::{Rule, RuleInput, finding, lookup, path_of, string_list};
 use crate::facts;

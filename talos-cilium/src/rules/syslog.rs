@@ -2,8 +2,8 @@
 //! the agent capabilities; copying the Talos guide's pinned 11-capability
 //! list silently removes it.
 //! Versions: Cilium chart >= 1.19.0.
-//! Sources: https://github.com/cilium/charts (cilium-1.19.0.tgz values.yaml);
-//! https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium (pinned list).
+//! Sources: <https://github.com/cilium/charts> (cilium-1.19.0.tgz values.yaml);
+//! <https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium> (pinned list).
 
 use super::{Rule, RuleInput, finding, lookup, path_of, string_list};
 use crate::facts;
