@@ -87,8 +87,10 @@ fn writers_match_helm() {
             ("toRawJson", to_raw_json(&v)),
             ("toPrettyJson", to_pretty_json(&v)),
         ] {
+            let Some(want) = c.get(kind).and_then(Value::as_str) else {
+                continue;
+            };
             total += 1;
-            let want = c[kind].as_str().unwrap();
             let got = got.unwrap_or_default();
             if got != want {
                 failures.push(format!("{name} {kind}:\n   want {want:?}\n    got {got:?}"));
