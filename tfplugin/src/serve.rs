@@ -43,6 +43,15 @@ pub fn launched_by_terraform() -> bool {
     cookie_matches(std::env::var(MAGIC_COOKIE_KEY).ok().as_deref())
 }
 
+/// go-plugin's variable naming the directory plugins put their sockets in.
+const UNIX_SOCKET_DIR_ENV: &str = "PLUGIN_UNIX_SOCKET_DIR";
+
+fn socket_parent_from(v: Option<std::ffi::OsString>) -> PathBuf {
+    v.filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+}
+
 fn cookie_matches(v: Option<&str>) -> bool {
     v == Some(MAGIC_COOKIE_VALUE)
 }
@@ -114,7 +123,9 @@ pub struct ServeOptions {
     pub client_cert_pem: Option<String>,
     /// Offered protocol versions; default `PLUGIN_PROTOCOL_VERSIONS`.
     pub protocol_versions: Option<String>,
-    /// Directory for the socket's private directory; default the system temp dir.
+    /// Directory for the socket's private directory; default
+    /// `PLUGIN_UNIX_SOCKET_DIR` (as go-plugin clients may set it), else the
+    /// system temp dir.
     pub socket_parent: Option<PathBuf>,
     /// Where the handshake line goes; default stdout.
     pub handshake: Option<tokio::sync::oneshot::Sender<String>>,
@@ -333,7 +344,10 @@ pub async fn serve_with(provider: impl Provider, mut opts: ServeOptions) -> Resu
     }))
     .map_err(|p| ServeError::Provider(panic_message(p.as_ref())))?
     .map_err(ServeError::Provider)?;
-    let parent = opts.socket_parent.take().unwrap_or_else(std::env::temp_dir);
+    let parent = opts
+        .socket_parent
+        .take()
+        .unwrap_or_else(|| socket_parent_from(std::env::var_os(UNIX_SOCKET_DIR_ENV)));
     let dir = SocketDir::create(&parent)?;
     let socket = dir.0.join("plugin.sock");
     if socket.as_os_str().len() > MAX_SOCKET_PATH {
@@ -474,6 +488,16 @@ mod tests {
     fn handshake_format() {
         let l = handshake_line(Path::new("/tmp/x/plugin.sock"), &[0xff, 0xfe, 0xfd, 0x01]);
         assert_eq!(l, "1|6|unix|/tmp/x/plugin.sock|grpc|//79AQ");
+    }
+
+    #[test]
+    fn socket_parent_honours_plugin_unix_socket_dir() {
+        assert_eq!(
+            socket_parent_from(Some("/run/plugins".into())),
+            PathBuf::from("/run/plugins")
+        );
+        assert_eq!(socket_parent_from(Some("".into())), std::env::temp_dir());
+        assert_eq!(socket_parent_from(None), std::env::temp_dir());
     }
 
     #[test]
