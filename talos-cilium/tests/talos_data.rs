@@ -434,3 +434,29 @@ fn check_effect(
         }
     }
 }
+
+#[test]
+fn forward_kube_dns_default_matches_generated_configs() {
+    // The bpf-masquerade-forward-kube-dns rule relies on this fact and on
+    // where the setting lives in each format.
+    let Some(data) = data_dir() else { return };
+    for v in VERSIONS {
+        let tv = TalosVersion::parse(v).unwrap();
+        let docs = load_config(&data, v, "base-controlplane.yaml");
+        let value = if facts::talos_multidoc_kube_config(&tv) {
+            docs.iter()
+                .find(|d| kind_of(d) == Some(("v1alpha1", "ResolverConfig")))
+                .and_then(|d| at(d, "hostDNS.forwardKubeDNSToHost"))
+                .cloned()
+        } else {
+            let c = docs.iter().find(|d| is_v1alpha1(d)).unwrap();
+            at(c, "machine.features.hostDNS.forwardKubeDNSToHost").cloned()
+        };
+        let on = value == Some(json!(true));
+        assert_eq!(
+            on,
+            facts::talos_forward_kube_dns_default_on(&tv),
+            "{v}: {value:?}"
+        );
+    }
+}

@@ -12,6 +12,7 @@ use crate::finding::{Finding, Severity};
 use crate::version::{CiliumVersion, TalosVersion};
 use serde_json::Value;
 
+mod bpf_masquerade_dns;
 mod cgroup;
 mod k8s_service;
 mod kube_proxy_replacement;
@@ -48,6 +49,7 @@ pub struct Rule {
 /// All rules, in code order.
 pub fn catalog() -> Vec<Rule> {
     let mut rules = vec![
+        bpf_masquerade_dns::RULE,
         sys_module::RULE,
         syslog::RULE,
         cgroup::AUTOMOUNT,
