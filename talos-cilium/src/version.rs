@@ -120,10 +120,10 @@ fn cmp_pre(a: &Option<String>, b: &Option<String>) -> Ordering {
         (None, Some(_)) => Ordering::Greater,
         (Some(_), None) => Ordering::Less,
         (Some(a), Some(b)) => {
-            let mut ai = a.split('.');
-            let mut bi = b.split('.');
+            let mut left = a.split('.');
+            let mut right = b.split('.');
             loop {
-                match (ai.next(), bi.next()) {
+                match (left.next(), right.next()) {
                     (None, None) => return Ordering::Equal,
                     (None, Some(_)) => return Ordering::Less,
                     (Some(_), None) => return Ordering::Greater,
