@@ -1236,6 +1236,7 @@ fn f_duration(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 pub fn functions() -> Vec<(&'static str, Func)> {
     let mut v = base_functions();
     v.extend(more_functions());
+    v.extend(json_functions());
     v
 }
 
@@ -1619,5 +1620,32 @@ pub fn more_functions() -> Vec<(&'static str, Func)> {
         ("minf", f_minf),
         ("b32enc", f_b32enc),
         ("b32dec", f_b32dec),
+    ]
+}
+
+// ------------------------------------------------------------------ JSON
+
+fn f_to_json(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    crate::json::encode(&a[0], true, None).map(Value::String)
+}
+fn f_to_raw_json(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    crate::json::encode(&a[0], false, None).map(Value::String)
+}
+fn f_to_pretty_json(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    crate::json::encode(&a[0], true, Some("  ")).map(Value::String)
+}
+
+/// JSON encoders (`toJson` is usually replaced by the host's own, e.g. Helm's).
+pub fn json_functions() -> Vec<(&'static str, Func)> {
+    vec![
+        ("toJson", f_to_json),
+        ("mustToJson", f_to_json),
+        ("toRawJson", f_to_raw_json),
+        ("mustToRawJson", f_to_raw_json),
+        ("toPrettyJson", f_to_pretty_json),
+        ("mustToPrettyJson", f_to_pretty_json),
     ]
 }

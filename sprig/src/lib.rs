@@ -8,6 +8,7 @@ pub mod cast;
 pub mod duration;
 pub mod funcs;
 pub mod generator;
+pub mod json;
 pub mod layout;
 pub mod pki;
 pub mod semver;

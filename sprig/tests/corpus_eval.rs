@@ -89,6 +89,12 @@ fn unquote(s: &str) -> Option<(String, usize)> {
                     't' => '\t',
                     '\\' => '\\',
                     '"' => '"',
+                    'x' | 'u' => {
+                        let n = if b[i] == 'x' { 2 } else { 4 };
+                        let hex: String = b.get(i + 1..i + 1 + n)?.iter().collect();
+                        i += n;
+                        char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+                    }
                     _ => return None,
                 });
             }
