@@ -690,3 +690,48 @@ async fn deferral_only_when_allowed_and_move_unsupported() {
 
     shutdown(served).await;
 }
+
+#[tokio::test]
+async fn stalled_connection_does_not_block_others() {
+    let served = start().await;
+    // A peer that connects and never starts TLS (its handshake would time out
+    // after TLS_HANDSHAKE_TIMEOUT) must not hold up the accept loop.
+    let stalled = tokio::net::UnixStream::connect(&served.socket)
+        .await
+        .expect("raw connect");
+    let mut c = tokio::time::timeout(Duration::from_secs(5), good_client(&served))
+        .await
+        .expect("good client connects while another handshake is pending");
+    let r = c
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty());
+    assert!(TLS_HANDSHAKE_TIMEOUT >= Duration::from_secs(1));
+    drop(stalled);
+    shutdown(served).await;
+}
+
+#[tokio::test]
+async fn socket_path_longer_than_the_limit_is_an_error() {
+    let base = std::env::temp_dir().join(format!("tfplugin-long-{}", std::process::id()));
+    // private dir name + "/plugin.sock" pushes this past MAX_SOCKET_PATH
+    let long = base.join("d".repeat(MAX_SOCKET_PATH.saturating_sub(base.as_os_str().len())));
+    std::fs::create_dir_all(&long).unwrap();
+    let client = client_identity();
+    let mut opts = ServeOptions::default();
+    opts.install_logger = false;
+    opts.require_magic_cookie = false;
+    opts.client_cert_pem = Some(client.pem.clone());
+    opts.protocol_versions = Some("6".into());
+    opts.socket_parent = Some(long.clone());
+    let r = tokio::time::timeout(Duration::from_secs(20), serve_with(TestProvider, opts))
+        .await
+        .expect("returns promptly");
+    let e = r.expect_err("too long a socket path is refused");
+    assert!(e.to_string().contains("longer than 107 bytes"), "{e}");
+    // nothing is left behind in the parent
+    assert_eq!(std::fs::read_dir(&long).unwrap().count(), 0);
+    std::fs::remove_dir_all(&base).unwrap();
+}
