@@ -12,7 +12,7 @@ pub fn json_float(f: f64) -> Result<String, String> {
         ));
     }
     let a = f.abs();
-    if a != 0.0 && (a < 1e-6 || a >= 1e21) {
+    if a != 0.0 && !(1e-6..1e21).contains(&a) {
         // shortest digits in exponent form, Go style "1e-07" → "1e-7", "1e+21"
         let e = format!("{:e}", f);
         let (m, x) = e.split_once('e').unwrap_or((&e, "0"));
