@@ -1237,6 +1237,7 @@ pub fn functions() -> Vec<(&'static str, Func)> {
     let mut v = base_functions();
     v.extend(more_functions());
     v.extend(json_functions());
+    v.extend(date_functions());
     v
 }
 
@@ -1647,5 +1648,65 @@ pub fn json_functions() -> Vec<(&'static str, Func)> {
         ("mustToRawJson", f_to_raw_json),
         ("toPrettyJson", f_to_pretty_json),
         ("mustToPrettyJson", f_to_pretty_json),
+    ]
+}
+
+// ------------------------------------------------------------------ more dates
+
+fn f_date_in_zone(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 3)?;
+    // Only UTC is modelled; sprig falls back to UTC for zones it cannot load.
+    let t = time_arg(&a[1]).unwrap_or_default();
+    Ok(Value::str(layout::format(t, &s_arg(&a[0])?)))
+}
+fn since_ns(now: Timestamp, t: Timestamp) -> i64 {
+    let d =
+        (now.secs as i128 - t.secs as i128) * 1_000_000_000 + now.nanos as i128 - t.nanos as i128;
+    d.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+fn f_duration_round(c: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    let d: i64 = match &a[0] {
+        Value::String(s) => duration::parse_duration(s).unwrap_or(0),
+        Value::Int64(i) => *i,
+        Value::Time(t) => since_ns(c.generator.now(), *t),
+        _ => 0,
+    };
+    let u = d.unsigned_abs();
+    const H: u64 = 3_600_000_000_000;
+    let units: [(u64, &str); 6] = [
+        (H * 24 * 365, "y"),
+        (H * 24 * 30, "mo"),
+        (H * 24, "d"),
+        (H, "h"),
+        (60_000_000_000, "m"),
+        (1_000_000_000, "s"),
+    ];
+    for (size, name) in units {
+        if u > size {
+            return Ok(Value::str(format!("{}{name}", u / size)));
+        }
+    }
+    Ok(Value::str("0s"))
+}
+fn f_ago(c: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    let t = time_arg(&a[0]).ok_or("wrong type for value; expected time.Time")?;
+    let d = since_ns(c.generator.now(), t);
+    // Round(time.Second): half away from zero
+    let r = ((d as i128 + if d >= 0 { 500_000_000 } else { -500_000_000 }) / 1_000_000_000)
+        * 1_000_000_000;
+    Ok(Value::str(duration::format_duration(
+        r.clamp(i64::MIN as i128, i64::MAX as i128) as i64,
+    )))
+}
+
+/// Date functions beyond the first table.
+pub fn date_functions() -> Vec<(&'static str, Func)> {
+    vec![
+        ("dateInZone", f_date_in_zone),
+        ("date_in_zone", f_date_in_zone),
+        ("durationRound", f_duration_round),
+        ("ago", f_ago),
     ]
 }
