@@ -1,6 +1,7 @@
 //! Schema model: blocks, attributes, nested attributes and blocks, functions.
 
 use crate::types::Type;
+use crate::value::Value;
 use tfplugin_proto::tfplugin6 as pb;
 
 /// How a description is formatted.
@@ -143,8 +144,7 @@ impl Block {
 
     /// Sets every write-only attribute in `v` (a value of this block) to null,
     /// at any depth. Terraform rejects plans and states that carry them.
-    pub fn null_write_only(&self, v: &mut crate::value::Value) {
-        use crate::value::Value;
+    pub fn null_write_only(&self, v: &mut Value) {
         let Value::Object(m) = v else { return };
         for a in &self.attributes {
             let Some(av) = m.get_mut(&a.name) else {
@@ -208,6 +208,22 @@ impl Block {
             }
             b.block.check(&p, problems);
         }
+    }
+
+    /// Marks what the provider computes as unknown in `planned` (an object of
+    /// this block): computed-only top-level attributes always, optional and
+    /// computed ones where `config` leaves them null. For plans whose inputs
+    /// are not all known yet. Nested blocks and non-object values are left
+    /// alone. Returns how many attributes were marked.
+    pub fn mark_computed_unknown(&self, planned: &mut Value, config: &Value) -> usize {
+        let mut n = 0;
+        for a in self.attributes.iter().filter(|a| a.computed) {
+            let configured = a.optional && config.attr(&a.name).is_some_and(|v| !v.is_null());
+            if !configured && planned.set_attr(a.name.clone(), Value::unknown()) {
+                n += 1;
+            }
+        }
+        n
     }
 
     /// Whether any attribute at any depth is write-only.
@@ -858,5 +874,33 @@ mod tests {
         assert_eq!(p.deprecation_message, "use other");
         assert_eq!(p.r#return.unwrap().r#type, br#"["list","string"]"#);
         assert_eq!((p.summary.as_str(), p.description.as_str()), ("s", "d"));
+    }
+
+    #[test]
+    fn mark_computed_unknown_respects_configured_values() {
+        let b = Block::new()
+            .attribute(Attribute::required("name", Type::String))
+            .attribute(Attribute::computed("digest", Type::String))
+            .attribute(Attribute::optional_computed("port", Type::Number))
+            .attribute(Attribute::optional_computed("mode", Type::String));
+        let config = Value::object([
+            ("name", Value::unknown()),
+            ("digest", Value::Null),
+            ("port", Value::int(7445)),
+            ("mode", Value::Null),
+        ]);
+        let mut planned = Value::object([
+            ("name", Value::unknown()),
+            ("digest", Value::from("old")),
+            ("port", Value::int(7445)),
+            ("mode", Value::from("old")),
+        ]);
+        assert_eq!(b.mark_computed_unknown(&mut planned, &config), 2);
+        assert!(planned.attr("digest").unwrap().is_unknown());
+        assert!(planned.attr("mode").unwrap().is_unknown());
+        assert_eq!(planned.attr("port"), Some(&Value::int(7445)));
+        let mut null = Value::Null;
+        assert_eq!(b.mark_computed_unknown(&mut null, &config), 0);
+        assert!(null.is_null());
     }
 }
