@@ -1238,6 +1238,7 @@ pub fn functions() -> Vec<(&'static str, Func)> {
     v.extend(more_functions());
     v.extend(json_functions());
     v.extend(date_functions());
+    v.extend(rand_functions());
     v
 }
 
@@ -1709,4 +1710,21 @@ pub fn date_functions() -> Vec<(&'static str, Func)> {
         ("durationRound", f_duration_round),
         ("ago", f_ago),
     ]
+}
+
+fn f_rand_int(c: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 2)?;
+    let (lo, hi) = (to_i64(&a[0]), to_i64(&a[1]));
+    let span = hi.wrapping_sub(lo);
+    if span <= 0 {
+        return Err("invalid argument to Intn".into());
+    }
+    Ok(Value::Int(
+        lo.wrapping_add(c.generator.below(span as u64) as i64),
+    ))
+}
+
+/// Random integers (`randInt MIN MAX`: MIN <= n < MAX).
+pub fn rand_functions() -> Vec<(&'static str, Func)> {
+    vec![("randInt", f_rand_int)]
 }
