@@ -710,6 +710,11 @@ fn refinement_payload(r: &Refinements, ty: &Type) -> Result<Vec<u8>, String> {
 }
 
 /// Encodes a value of type `ty` as msgpack.
+///
+/// The type decides the shape, and values convert as cty converts them: a
+/// list, set or tuple value encodes as a list or set type (each element
+/// checked against the element type), an object or map value as a map or
+/// object type.
 pub fn encode_msgpack(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
     let mut w = Writer { out: Vec::new() };
     to_mp(&mut w, v, ty, &AttributePath::root())?;
@@ -779,7 +784,10 @@ fn to_mp(w: &mut Writer, v: &Value, ty: &Type, path: &AttributePath) -> Result<(
             }
         },
         (Value::String(s), Type::String) => w.str(s.as_bytes()).map_err(e)?,
-        (Value::List(items), Type::List(et)) | (Value::Set(items), Type::Set(et)) => {
+        (
+            Value::List(items) | Value::Set(items) | Value::Tuple(items),
+            Type::List(et) | Type::Set(et),
+        ) => {
             w.array(items.len()).map_err(e)?;
             for (i, it) in items.iter().enumerate() {
                 to_mp(w, it, et, &path.join_index(i as i64))?;
@@ -798,7 +806,7 @@ fn to_mp(w: &mut Writer, v: &Value, ty: &Type, path: &AttributePath) -> Result<(
                 to_mp(w, it, et, &path.join_index(i as i64))?;
             }
         }
-        (Value::Map(m), Type::Map(et)) => {
+        (Value::Map(m) | Value::Object(m), Type::Map(et)) => {
             w.map(m.len()).map_err(e)?;
             for (k, it) in m {
                 w.str(k.as_bytes()).map_err(e)?;
@@ -1036,7 +1044,10 @@ fn to_json(out: &mut String, v: &Value, ty: &Type, path: &AttributePath) -> Resu
             }
         },
         (Value::String(s), Type::String) => json_str(out, s),
-        (Value::List(items), Type::List(et)) | (Value::Set(items), Type::Set(et)) => {
+        (
+            Value::List(items) | Value::Set(items) | Value::Tuple(items),
+            Type::List(et) | Type::Set(et),
+        ) => {
             out.push('[');
             for (i, it) in items.iter().enumerate() {
                 if i > 0 {
@@ -1062,7 +1073,7 @@ fn to_json(out: &mut String, v: &Value, ty: &Type, path: &AttributePath) -> Resu
             }
             out.push(']');
         }
-        (Value::Map(m), Type::Map(et)) => {
+        (Value::Map(m) | Value::Object(m), Type::Map(et)) => {
             out.push('{');
             for (i, (k, it)) in m.iter().enumerate() {
                 if i > 0 {

@@ -544,3 +544,48 @@ fn inferred_types_unify_elements() {
         Type::list(Type::Dynamic)
     );
 }
+
+#[test]
+fn collection_values_convert_to_the_declared_type() {
+    // a list value for a set attribute, a tuple for a list, an object for a map
+    let t = Type::object([
+        ("tags", Type::set(Type::String)),
+        ("ports", Type::list(Type::Number)),
+        ("labels", Type::map(Type::String)),
+    ]);
+    let v = Value::object([
+        ("tags", Value::string_list(["a", "b"])),
+        ("ports", Value::Tuple(vec![Value::int(1), Value::int(2)])),
+        ("labels", Value::object([("k", Value::from("v"))])),
+    ]);
+    let back = decode_msgpack(&encode_msgpack(&v, &t).unwrap(), &t).unwrap();
+    assert_eq!(
+        back.attr("tags"),
+        Some(&Value::Set(vec![Value::from("a"), Value::from("b")]))
+    );
+    assert_eq!(
+        back.attr("ports"),
+        Some(&Value::List(vec![Value::int(1), Value::int(2)]))
+    );
+    assert_eq!(
+        back.attr("labels"),
+        Some(&Value::Map(
+            [("k".to_string(), Value::from("v"))].into_iter().collect()
+        ))
+    );
+    let j = decode_json(&encode_json(&v, &t).unwrap(), &t).unwrap();
+    assert_eq!(j, back);
+
+    // elements are still checked, with their path
+    let bad = Value::object([("ports", Value::Tuple(vec![Value::int(1), Value::from("x")]))]);
+    let e = encode_msgpack(&bad, &t).unwrap_err();
+    assert_eq!(e.path.to_string(), ".ports[1]");
+    let e = encode_json(&bad, &t).unwrap_err();
+    assert_eq!(e.path.to_string(), ".ports[1]");
+    // a string is not a list
+    let bad = Value::object([("tags", Value::from("a"))]);
+    assert_eq!(
+        encode_msgpack(&bad, &t).unwrap_err().path.to_string(),
+        ".tags"
+    );
+}
