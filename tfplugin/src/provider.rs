@@ -461,7 +461,8 @@ pub trait Resource: Send + Sync + 'static {
         }
     }
 
-    /// Refreshes state. Default: unchanged.
+    /// Refreshes state. Default: unchanged. A null `new_state` tells Terraform
+    /// the object is gone (it will plan to create it again).
     async fn read(&self, _ctx: &Context, req: ReadRequest) -> ReadResponse {
         ReadResponse {
             new_state: req.current_state,
