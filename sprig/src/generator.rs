@@ -334,8 +334,8 @@ impl Generator for DefaultGenerator {
     }
 }
 
-/// One recorded result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One recorded result (serde-serialisable, so a caller can keep it, e.g. in state).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     /// sprig function name (`genCA`, `genSignedCert`, `genPrivateKey`, `randAlphaNum`, ...).
     pub function: String,
@@ -346,7 +346,7 @@ pub struct Record {
 }
 
 /// A recorded result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Output {
     Text(String),
     Pair(CertPair),

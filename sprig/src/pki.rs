@@ -23,7 +23,7 @@ use crate::time::Timestamp;
 pub const RSA_BITS_DEFAULT: usize = 2048;
 
 /// PEM-encoded certificate and private key (the `.Cert` and `.Key` of sprig's object).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CertPair {
     pub cert: String,
     pub key: String,

@@ -116,6 +116,9 @@ fn replay_returns_recorded_material_in_order() {
     let s2 = first.random_string(sprig::Charset::AlphaNum, 12);
     let records = first.records();
     assert_eq!(records.len(), 3);
+    // records survive a serialisation round trip (what a caller stores between renders)
+    let text = serde_json::to_string(&records).unwrap();
+    let records: Vec<sprig::Record> = serde_json::from_str(&text).unwrap();
 
     // a different source, but the records win
     let second = Replay::new(Arc::new(seeded(9)), records.clone());
