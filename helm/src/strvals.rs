@@ -217,10 +217,16 @@ impl Parser<'_> {
             }
             Some('=') => {
                 let v = self.value()?;
-                m.insert(key, v);
+                // An empty key is consumed and ignored (`=1` gives `{}`).
+                if !key.is_empty() {
+                    m.insert(key, v);
+                }
                 Ok(())
             }
             Some('.') => {
+                if matches!(self.peek(), None | Some('=')) {
+                    return Err(format!("key map {key:?} has no value"));
+                }
                 let child = m.entry(key).or_insert_with(|| Yaml::Map(Map::new()));
                 if !matches!(child, Yaml::Map(_)) {
                     *child = Yaml::Map(Map::new());

@@ -60,10 +60,11 @@ pub fn coalesce(defaults: &Map, user: Map) -> Map {
 }
 
 fn coalesce_into(dst: &mut Map, src: &Map) {
-    // A user null removes the key (and shields the default).
+    // A user null removes the key when the chart has a default for it; a null with no
+    // default is kept.
     let mut deleted = Vec::new();
     for (k, v) in dst.iter() {
-        if matches!(v, Yaml::Null) {
+        if matches!(v, Yaml::Null) && src.contains_key(k) {
             deleted.push(k.clone());
         }
     }
