@@ -6,6 +6,7 @@
 pub mod env;
 pub mod error;
 pub mod format;
+pub mod lexer;
 pub mod value;
 
 pub use env::{Environment, Function, MissingKey, Options, State};
