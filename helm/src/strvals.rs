@@ -100,10 +100,11 @@ fn typed(v: &str) -> Yaml {
     }
     if !v.is_empty() && !v.starts_with('0') {
         let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
-        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-            if let Ok(i) = v.parse::<i64>() {
-                return Yaml::Int(i);
-            }
+        if !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(i) = v.parse::<i64>()
+        {
+            return Yaml::Int(i);
         }
     }
     Yaml::String(v.to_string())
@@ -175,7 +176,7 @@ impl Parser<'_> {
                                 items.push(self.scalar(&v));
                                 break;
                             }
-                            _ => return Err(format!("list must terminate with '}}'")),
+                            _ => return Err("list must terminate with '}'".to_string()),
                         }
                     }
                     match self.peek() {
@@ -253,7 +254,7 @@ impl Parser<'_> {
     fn index(&mut self) -> Result<usize, String> {
         let (n, stop) = self.until(&[']']);
         if stop.is_none() {
-            return Err(format!("error parsing index: unterminated '['"));
+            return Err("error parsing index: unterminated '['".to_string());
         }
         let i: i64 = n.parse().map_err(|_| {
             format!("error parsing index: strconv.Atoi: parsing {n:?}: invalid syntax")
