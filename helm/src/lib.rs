@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod ignore;
 pub mod output;
+pub mod schema;
 pub mod strvals;
 pub mod values;
 
