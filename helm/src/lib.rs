@@ -4,6 +4,7 @@
 //! Knows nothing of Terraform or Talos. Semantic versions come from `sprig::semver`
 //! (Masterminds/semver v3 rules), re-exported as [`semver`].
 
+pub mod capabilities;
 pub mod chart;
 pub mod ignore;
 pub mod output;
