@@ -14,6 +14,7 @@ pub mod values;
 
 pub use chart::{Chart, File, LoadError, Metadata};
 pub use sprig::semver;
+pub use values::ValuesBuilder;
 
 /// Chart repository client (index.yaml, download, digest check, cache): not built yet;
 /// this module is the boundary it will live behind.

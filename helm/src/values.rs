@@ -102,3 +102,91 @@ fn drop_nulls(m: &mut Map) {
         }
     }
 }
+
+/// User values assembled the way `helm template` does: `-f` files, then `--set-json`,
+/// `--set`, `--set-string`, `--set-file`, `--set-literal`, each parsed into the
+/// accumulated map in place.
+#[derive(Debug, Clone, Default)]
+pub struct ValuesBuilder {
+    files: Vec<(String, String)>,
+    set_json: Vec<String>,
+    set: Vec<String>,
+    set_string: Vec<String>,
+    set_file: Vec<String>,
+    set_literal: Vec<String>,
+}
+
+impl ValuesBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// A values file's content (`name` is used in error messages).
+    pub fn file(mut self, name: impl Into<String>, content: impl Into<String>) -> Self {
+        self.files.push((name.into(), content.into()));
+        self
+    }
+    pub fn set(mut self, expr: impl Into<String>) -> Self {
+        self.set.push(expr.into());
+        self
+    }
+    pub fn set_string(mut self, expr: impl Into<String>) -> Self {
+        self.set_string.push(expr.into());
+        self
+    }
+    pub fn set_json(mut self, expr: impl Into<String>) -> Self {
+        self.set_json.push(expr.into());
+        self
+    }
+    pub fn set_file(mut self, expr: impl Into<String>) -> Self {
+        self.set_file.push(expr.into());
+        self
+    }
+    pub fn set_literal(mut self, expr: impl Into<String>) -> Self {
+        self.set_literal.push(expr.into());
+        self
+    }
+
+    /// Build the user values; `read_file` serves `--set-file` paths.
+    pub fn build(
+        &self,
+        read_file: &mut dyn FnMut(&str) -> Result<String, String>,
+    ) -> Result<Map, String> {
+        use crate::strvals::{Mode, parse_file_into, parse_into};
+        let mut base = Map::new();
+        for (name, text) in &self.files {
+            let m = read_values_stream(text).map_err(|e| {
+                format!("failed to parse {name}: cannot unmarshal yaml document: {e}")
+            })?;
+            base = merge_maps(base, m);
+        }
+        for e in &self.set_json {
+            let t = e.trim();
+            if t.starts_with('{') {
+                match goyaml::from_json(t) {
+                    Ok(Yaml::Map(m)) => base = merge_maps(base, m.into_iter().collect()),
+                    _ => return Err(format!("failed parsing --set-json data JSON: {e}")),
+                }
+            } else {
+                parse_into(e, &mut base, Mode::Json)
+                    .map_err(|m| format!("failed parsing --set-json data {e}: {m}"))?;
+            }
+        }
+        for e in &self.set {
+            parse_into(e, &mut base, Mode::Typed)
+                .map_err(|m| format!("failed parsing --set data: {m}"))?;
+        }
+        for e in &self.set_string {
+            parse_into(e, &mut base, Mode::String)
+                .map_err(|m| format!("failed parsing --set-string data: {m}"))?;
+        }
+        for e in &self.set_file {
+            parse_file_into(e, &mut base, read_file)
+                .map_err(|m| format!("failed parsing --set-file data: {m}"))?;
+        }
+        for e in &self.set_literal {
+            parse_into(e, &mut base, Mode::Literal)
+                .map_err(|m| format!("failed parsing --set-literal data: {m}"))?;
+        }
+        Ok(base)
+    }
+}

@@ -73,3 +73,38 @@ fn multi_document_values() {
     );
     assert!(read_values_stream("- a\n").is_err());
 }
+
+#[test]
+fn builder_order_and_in_place_edits() {
+    use helm::values::ValuesBuilder;
+    let b = ValuesBuilder::new()
+        .file("a.yaml", "l: [x, y]\nk: 1\n---\nk: 2\n")
+        .file("b.yaml", "m: {a: 1}\n")
+        .set_literal("lit=a,b")
+        .set_string("s=1")
+        .set("l[1]=z,n=5")
+        .set_json(r#"{"j": 1.5}"#)
+        .set_json("m.b=[1]")
+        .set_file("f=path");
+    let mut read = |p: &str| Ok::<_, String>(format!("<{p}>"));
+    let m = b.build(&mut read).unwrap();
+    assert_eq!(
+        goyaml::to_json(&Yaml::Map(m.clone())).unwrap(),
+        r#"{"f":"\u003cpath\u003e","j":1.5,"k":2,"l":["x","z"],"lit":"a,b","m":{"a":1,"b":[1]},"n":5,"s":"1"}"#
+    );
+    assert_eq!(m["n"], Yaml::Int(5));
+    // --set runs after --set-json, so it wins.
+    let m = ValuesBuilder::new()
+        .set("a=1")
+        .set_json("a=2")
+        .build(&mut read)
+        .unwrap();
+    assert_eq!(m["a"], Yaml::Int(1));
+    assert!(
+        ValuesBuilder::new()
+            .file("bad.yaml", "- a\n")
+            .build(&mut read)
+            .unwrap_err()
+            .starts_with("failed to parse bad.yaml")
+    );
+}
