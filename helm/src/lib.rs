@@ -8,11 +8,13 @@ pub mod capabilities;
 pub mod chart;
 pub mod ignore;
 pub mod output;
+pub mod render;
 pub mod schema;
 pub mod strvals;
 pub mod values;
 
 pub use chart::{Chart, File, LoadError, Metadata};
+pub use render::{Prepared, RenderOptions, prepare};
 pub use sprig::semver;
 pub use values::ValuesBuilder;
 
