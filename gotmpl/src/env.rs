@@ -5,6 +5,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind};
+use crate::exec::TemplateSet;
 use crate::value::Value;
 
 /// A template function. Arguments arrive evaluated (the piped value last); the function
@@ -148,21 +149,27 @@ fn is_identifier(name: &str) -> bool {
     chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
-/// What a function sees of the running execution: the environment (template set, other
-/// functions) and the current nesting depth. `include` and `tpl` are written with
-/// [`State::execute_template`] and [`State::execute_source`].
+/// What a function sees of the running execution: the environment (options, other
+/// functions), the template set and the current nesting depth. `include` and `tpl` are
+/// written with [`State::execute_template`] and [`State::execute_source`].
 pub struct State<'env> {
     env: &'env Environment,
-    depth: usize,
+    set: &'env TemplateSet,
+    pub(crate) depth: usize,
 }
 
 impl<'env> State<'env> {
-    pub fn new(env: &'env Environment) -> State<'env> {
-        State { env, depth: 0 }
+    /// A state over `env` and `set`.
+    pub fn with_set(env: &'env Environment, set: &'env TemplateSet) -> State<'env> {
+        State { env, set, depth: 0 }
     }
 
     pub fn env(&self) -> &'env Environment {
         self.env
+    }
+
+    pub fn set(&self) -> &'env TemplateSet {
+        self.set
     }
 
     /// Current `template`/`include` nesting depth.
@@ -172,20 +179,8 @@ impl<'env> State<'env> {
 
     /// Executes the named template of the set with `data` as `.` and returns its output
     /// (Helm's `include`). Fails with a limit error beyond `max_template_depth`.
-    pub fn execute_template(&mut self, name: &str, _data: &Value) -> Result<String, Error> {
-        if self.depth >= self.env.options.max_template_depth {
-            return Err(Error::new(
-                ErrorKind::Limit,
-                format!(
-                    "exceeded maximum template depth ({})",
-                    self.env.options.max_template_depth
-                ),
-            ));
-        }
-        Err(Error::new(
-            ErrorKind::NoSuchTemplate,
-            format!("no such template {name:?}"),
-        ))
+    pub fn execute_template(&mut self, name: &str, data: &Value) -> Result<String, Error> {
+        self.exec_named(name, data)
     }
 
     /// Parses `source` as a new template named `name` into a copy of the current set (so
@@ -194,13 +189,17 @@ impl<'env> State<'env> {
     pub fn execute_source(
         &mut self,
         name: &str,
-        _source: &str,
-        _data: &Value,
+        source: &str,
+        data: &Value,
     ) -> Result<String, Error> {
-        Err(Error::new(
-            ErrorKind::Unsupported,
-            format!("cannot parse template {name:?}: the parser is not available yet"),
-        ))
+        let mut set = self.set.clone();
+        set.add(self.env, name, source)?;
+        let mut st = State {
+            env: self.env,
+            set: &set,
+            depth: self.depth,
+        };
+        st.exec_named(name, data)
     }
 }
 
@@ -219,7 +218,8 @@ mod tests {
         assert!(env.add_function("and", |_, _| Ok(Value::Nil)).is_err());
         assert!(env.add_function("1x", |_, _| Ok(Value::Nil)).is_err());
         let f = env.get_function("upper").unwrap().clone();
-        let mut st = State::new(&env);
+        let set = TemplateSet::default();
+        let mut st = State::with_set(&env, &set);
         let out = f(&mut st, &[Value::from("abc")]).unwrap();
         assert_eq!(out.as_str(), Some("ABC"));
         assert!(env.has_function("printf"));
