@@ -6,6 +6,7 @@
 
 pub mod capabilities;
 pub mod chart;
+pub mod files;
 pub mod ignore;
 pub mod output;
 pub mod render;

@@ -17,3 +17,4 @@ run sorting-no-hooks "$here/charts/sorting" --no-hooks
 run sorting-skip-tests "$here/charts/sorting" --skip-tests
 run sorting-show-only "$here/charts/sorting" --show-only templates/c.yaml --show-only 'templates/[ab].yaml'
 run sorting-show-only-missing "$here/charts/sorting" --show-only templates/nope.yaml
+run files "$here/charts/files"
