@@ -71,3 +71,42 @@ pub fn prepare(chart: &Chart, user: Map, opts: &RenderOptions) -> Result<Prepare
         values,
     })
 }
+
+/// Every template of a chart and its subcharts under Helm's names
+/// (`<chart>/templates/x.yaml`, `<chart>/charts/<sub>/templates/y.yaml`) with its source.
+pub fn template_sources(chart: &Chart) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    collect_templates(chart, chart.name(), &mut out);
+    out
+}
+
+fn collect_templates(chart: &Chart, prefix: &str, out: &mut Vec<(String, String)>) {
+    for t in &chart.templates {
+        out.push((
+            format!("{prefix}/{}", t.name),
+            String::from_utf8_lossy(&t.data).into_owned(),
+        ));
+    }
+    for sub in &chart.dependencies {
+        collect_templates(sub, &format!("{prefix}/charts/{}", sub.name()), out);
+    }
+}
+
+/// Helm's `sortTemplates`: the order templates are parsed and executed in — more `/` in
+/// the name first, ties in reverse byte order.
+pub fn parse_order(names: &mut [String]) {
+    names.sort_by(|a, b| {
+        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+}
+
+/// Whether a template is executed for output (partials `_*` are parsed only).
+pub fn is_rendered(name: &str) -> bool {
+    !name.rsplit('/').next().unwrap_or(name).starts_with('_')
+}
+
+/// Helm replaces the text `<no value>` in every rendered file.
+pub fn scrub_no_value(rendered: &str) -> String {
+    rendered.replace("<no value>", "")
+}

@@ -60,3 +60,59 @@ fn user_null_removes_default() {
     let p = prepare(&chart(), user("d=null"), &RenderOptions::default()).unwrap();
     assert!(!p.values.contains_key("d"));
 }
+
+#[test]
+fn parse_order_is_helms() {
+    let mut names: Vec<String> = [
+        "c/templates/a.yaml",
+        "c/templates/_helpers.tpl",
+        "c/templates/z/deep.yaml",
+        "c/templates/b.yaml",
+        "c/charts/s/templates/x.yaml",
+        "c/templates/NOTES.txt",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    helm::render::parse_order(&mut names);
+    assert_eq!(
+        names,
+        [
+            "c/charts/s/templates/x.yaml",
+            "c/templates/z/deep.yaml",
+            "c/templates/b.yaml",
+            "c/templates/a.yaml",
+            "c/templates/_helpers.tpl",
+            "c/templates/NOTES.txt",
+        ]
+    );
+    assert!(!helm::render::is_rendered("c/templates/_helpers.tpl"));
+    assert!(helm::render::is_rendered("c/templates/a.yaml"));
+    assert_eq!(helm::render::scrub_no_value("a: <no value>\n"), "a: \n");
+}
+
+#[test]
+fn template_names_include_subcharts() {
+    let f = |n: &str, d: &str| File {
+        name: n.into(),
+        data: d.as_bytes().to_vec(),
+    };
+    let c = Chart::from_files(vec![
+        f("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+        f("templates/a.yaml", "a"),
+        f(
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        ),
+        f("charts/sub/templates/b.yaml", "b"),
+    ])
+    .unwrap();
+    let names: Vec<_> = helm::render::template_sources(&c)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(
+        names,
+        ["top/templates/a.yaml", "top/charts/sub/templates/b.yaml"]
+    );
+}
