@@ -41,11 +41,13 @@ pub struct Options {
     pub right_delim: String,
 }
 
-/// Default `template` nesting limit. Go allows 100000; the default is lower so that evaluation
-/// stays within a 2 MiB thread stack in debug builds.
-pub const DEFAULT_MAX_TEMPLATE_DEPTH: usize = 1000;
+/// Default `template`/`include` nesting limit. Go allows 100000 and Helm stops `include` at
+/// 1000; the default is lower so that evaluation of deeply nested blocks stays within a 2 MiB
+/// thread stack in debug builds. A host that wants 1000 must run the render on a thread with a
+/// larger stack (about 40 KiB per level with several nested blocks per level in debug builds).
+pub const DEFAULT_MAX_TEMPLATE_DEPTH: usize = 100;
 /// Default parse nesting limit.
-pub const DEFAULT_MAX_PARSE_DEPTH: usize = 256;
+pub const DEFAULT_MAX_PARSE_DEPTH: usize = 100;
 /// Default output limit (64 MiB).
 pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 64 << 20;
 

@@ -165,19 +165,7 @@ impl<'env> State<'env> {
     ) -> Result<Flow, Error> {
         match node {
             Node::Text(t) => self.write(out, t)?,
-            Node::Action(p) => {
-                let v = self.pipeline(tree, p, dot, frame)?;
-                if p.vars.is_empty() {
-                    if v.v.is_nil() {
-                        let nv = self.env().options().no_value_text.clone();
-                        self.write(out, &nv)?;
-                    } else {
-                        let mut s = String::new();
-                        v.v.format_v(&mut s);
-                        self.write(out, &s)?;
-                    }
-                }
-            }
+            Node::Action(p) => self.walk_action(tree, p, dot, frame, out)?,
             Node::If(b) | Node::With(b) => {
                 let mark = frame.vars.len();
                 let v = self.pipeline(tree, &b.pipe, dot, frame)?;
@@ -197,117 +185,168 @@ impl<'env> State<'env> {
                 frame.vars.truncate(mark);
                 return r;
             }
-            Node::Range(b) => {
-                let mark = frame.vars.len();
-                let v = self.pipeline_value(tree, &b.pipe, dot, frame)?;
-                let items: Vec<(Value, Val)> = match &v.v {
-                    Value::List(l) => l
-                        .borrow()
-                        .iter()
-                        .enumerate()
-                        .map(|(i, x)| {
-                            (
-                                Value::Int(i as i64),
-                                Val {
-                                    v: x.clone(),
-                                    iface: true,
-                                },
-                            )
-                        })
-                        .collect(),
-                    Value::StringList(_) | Value::Bytes(_) => {
-                        v.v.items()
-                            .unwrap_or_default()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, x)| (Value::Int(i as i64), Val::plain(x)))
-                            .collect()
-                    }
-                    Value::Map(m) => m
-                        .borrow()
-                        .iter()
-                        .map(|(k, x)| {
-                            (
-                                Value::from(k.as_str()),
-                                Val {
-                                    v: x.clone(),
-                                    iface: true,
-                                },
-                            )
-                        })
-                        .collect(),
-                    Value::StringMap(m) => m
-                        .iter()
-                        .map(|(k, x)| {
-                            (Value::from(k.as_str()), Val::plain(Value::from(x.as_str())))
-                        })
-                        .collect(),
-                    Value::Int(n) | Value::Int64(n) => (0..(*n).max(0))
-                        .map(|i| (Value::Int(i), Val::plain(Value::Int(i))))
-                        .collect(),
-                    Value::Nil => Vec::new(),
-                    other => {
-                        let e = Error::new(
-                            ErrorKind::Exec,
-                            format!("range can't iterate over {}", other.to_v_string()),
-                        );
-                        return Err(self.fail(tree, b.span, "range", e));
-                    }
-                };
-                if items.is_empty() {
-                    frame.vars.truncate(mark);
-                    if let Some(e) = &b.else_body {
-                        return self.walk_list(tree, e, dot, frame, out);
-                    }
-                    return Ok(Flow::Normal);
-                }
-                for (k, elem) in items {
-                    frame.vars.truncate(mark);
-                    match b.pipe.vars.len() {
-                        1 => frame.vars.push((b.pipe.vars[0].clone(), elem.clone())),
-                        2 => {
-                            frame.vars.push((b.pipe.vars[0].clone(), Val::plain(k)));
-                            frame.vars.push((b.pipe.vars[1].clone(), elem.clone()));
-                        }
-                        _ => {}
-                    }
-                    match self.walk_list(tree, &b.body, &elem, frame, out)? {
-                        Flow::Break => break,
-                        Flow::Continue | Flow::Normal => {}
-                    }
-                }
-                frame.vars.truncate(mark);
-            }
+            Node::Range(b) => return self.walk_range(tree, b, dot, frame, out),
             Node::Template { span, name, pipe } => {
-                let data = match pipe {
-                    Some(p) => self.pipeline(tree, p, dot, frame)?.v,
-                    None => Value::Nil,
-                };
-                if !self.set().has(name) {
-                    let e = Error::new(
-                        ErrorKind::NoSuchTemplate,
-                        format!("template {name:?} not defined"),
-                    );
-                    let ctx = match pipe {
-                        Some(p) => format!(
-                            "{{{{template {name:?} {}}}}}",
-                            p.cmds
-                                .iter()
-                                .map(|c| &*c.text)
-                                .collect::<Vec<_>>()
-                                .join(" | ")
-                        ),
-                        None => format!("{{{{template {name:?}}}}}"),
-                    };
-                    return Err(self.fail(tree, *span, &ctx, e));
-                }
-                let s = self.exec_named(name, &data)?;
-                self.write(out, &s)?;
+                self.walk_template(tree, *span, name, pipe.as_ref(), dot, frame, out)?
             }
             Node::Break(_) => return Ok(Flow::Break),
             Node::Continue(_) => return Ok(Flow::Continue),
         }
         Ok(Flow::Normal)
+    }
+
+    #[inline(never)]
+    fn walk_action(
+        &mut self,
+        tree: &Tree,
+        p: &Pipeline,
+        dot: &Val,
+        frame: &mut Frame,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        let v = self.pipeline(tree, p, dot, frame)?;
+        if p.vars.is_empty() {
+            if v.v.is_nil() {
+                let nv = self.env().options().no_value_text.clone();
+                self.write(out, &nv)?;
+            } else {
+                let mut s = String::new();
+                v.v.format_v(&mut s);
+                self.write(out, &s)?;
+            }
+        }
+
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn walk_range(
+        &mut self,
+        tree: &Tree,
+        b: &Branch,
+        dot: &Val,
+        frame: &mut Frame,
+        out: &mut String,
+    ) -> Result<Flow, Error> {
+        let mark = frame.vars.len();
+        let v = self.pipeline_value(tree, &b.pipe, dot, frame)?;
+        let items: Vec<(Value, Val)> = match &v.v {
+            Value::List(l) => l
+                .borrow()
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    (
+                        Value::Int(i as i64),
+                        Val {
+                            v: x.clone(),
+                            iface: true,
+                        },
+                    )
+                })
+                .collect(),
+            Value::StringList(_) | Value::Bytes(_) => {
+                v.v.items()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, x)| (Value::Int(i as i64), Val::plain(x)))
+                    .collect()
+            }
+            Value::Map(m) => m
+                .borrow()
+                .iter()
+                .map(|(k, x)| {
+                    (
+                        Value::from(k.as_str()),
+                        Val {
+                            v: x.clone(),
+                            iface: true,
+                        },
+                    )
+                })
+                .collect(),
+            Value::StringMap(m) => m
+                .iter()
+                .map(|(k, x)| (Value::from(k.as_str()), Val::plain(Value::from(x.as_str()))))
+                .collect(),
+            Value::Int(n) | Value::Int64(n) => (0..(*n).max(0))
+                .map(|i| (Value::Int(i), Val::plain(Value::Int(i))))
+                .collect(),
+            Value::Nil => Vec::new(),
+            other => {
+                let e = Error::new(
+                    ErrorKind::Exec,
+                    format!("range can't iterate over {}", other.to_v_string()),
+                );
+                return Err(self.fail(tree, b.span, "range", e));
+            }
+        };
+        if items.is_empty() {
+            frame.vars.truncate(mark);
+            if let Some(e) = &b.else_body {
+                return self.walk_list(tree, e, dot, frame, out);
+            }
+            return Ok(Flow::Normal);
+        }
+        for (k, elem) in items {
+            frame.vars.truncate(mark);
+            match b.pipe.vars.len() {
+                1 => frame.vars.push((b.pipe.vars[0].clone(), elem.clone())),
+                2 => {
+                    frame.vars.push((b.pipe.vars[0].clone(), Val::plain(k)));
+                    frame.vars.push((b.pipe.vars[1].clone(), elem.clone()));
+                }
+                _ => {}
+            }
+            match self.walk_list(tree, &b.body, &elem, frame, out)? {
+                Flow::Break => break,
+                Flow::Continue | Flow::Normal => {}
+            }
+        }
+        frame.vars.truncate(mark);
+
+        Ok(Flow::Normal)
+    }
+
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn walk_template(
+        &mut self,
+        tree: &Tree,
+        span: Span,
+        name: &str,
+        pipe: Option<&Pipeline>,
+        dot: &Val,
+        frame: &mut Frame,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        let data = match pipe {
+            Some(p) => self.pipeline(tree, p, dot, frame)?.v,
+            None => Value::Nil,
+        };
+        if !self.set().has(name) {
+            let e = Error::new(
+                ErrorKind::NoSuchTemplate,
+                format!("template {name:?} not defined"),
+            );
+            let ctx = match pipe {
+                Some(p) => format!(
+                    "{{{{template {name:?} {}}}}}",
+                    p.cmds
+                        .iter()
+                        .map(|c| &*c.text)
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                ),
+                None => format!("{{{{template {name:?}}}}}"),
+            };
+            return Err(self.fail(tree, span, &ctx, e));
+        }
+        let s = self.exec_named(name, &data)?;
+        self.write(out, &s)?;
+
+        Ok(())
     }
 
     /// A pipeline as an action or condition: declares/assigns variables, and turns nil into an
