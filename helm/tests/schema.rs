@@ -1,6 +1,7 @@
 //! values.schema.json validation. Expected messages measured with Helm v4.2.3.
 
 use goyaml::Yaml;
+use helm::Chart;
 use helm::schema::validate_chart_values;
 
 const SCHEMA: &str = r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{
@@ -115,4 +116,28 @@ fn cilium_defaults_validate() {
         validate_chart_values("cilium", schema, &Yaml::Map(merged)).unwrap_err(),
         format!("{HEAD}cilium:\n- at '/hubble/relay/replicas': got string, want integer\n")
     );
+}
+
+/// Every chart in `CILIUM_CHARTS_DIR` loads and its defaults pass its own schema (as they
+/// do in Helm).
+#[test]
+fn every_local_cilium_chart_defaults_validate() {
+    let Ok(dir) = std::env::var("CILIUM_CHARTS_DIR") else {
+        eprintln!("skipped: CILIUM_CHARTS_DIR not set");
+        return;
+    };
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "tgz") {
+            continue;
+        }
+        let c = Chart::load(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        if let Some(schema) = &c.schema {
+            validate_chart_values("cilium", schema, &Yaml::Map(c.values.clone()))
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        }
+        n += 1;
+    }
+    eprintln!("checked {n} charts");
 }
