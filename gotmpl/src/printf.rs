@@ -63,6 +63,15 @@ pub fn sprintf(fmt: &str, args: &[Value]) -> String {
             out.push('%');
             continue;
         }
+        if verb == 'T' {
+            if let Some(arg) = args.get(ai) {
+                ai += 1;
+                pad(&mut out, &arg.type_name(), width, minus, false);
+            } else {
+                out.push_str("%!T(MISSING)");
+            }
+            continue;
+        }
         let Some(arg) = args.get(ai) else {
             out.push_str(&format!("%!{verb}(MISSING)"));
             continue;
@@ -95,6 +104,10 @@ pub fn sprintf(fmt: &str, args: &[Value]) -> String {
             }
             ('x', Value::String(s)) => s.bytes().map(|b| format!("{b:02x}")).collect(),
             ('X', Value::String(s)) => s.bytes().map(|b| format!("{b:02X}")).collect(),
+            ('g', Value::Float64(f)) if prec.is_none() => sign(plus, format_float_v(*f)),
+            ('e', Value::Float64(f)) => {
+                sign(plus, go_exp(&format!("{:.*e}", prec.unwrap_or(6), f)))
+            }
             ('f' | 'F', Value::Float64(f)) => sign(plus, format!("{:.*}", prec.unwrap_or(6), f)),
             ('c', Value::Int(i) | Value::Int64(i)) => {
                 char::from_u32(*i as u32).unwrap_or('\u{FFFD}').to_string()
@@ -128,6 +141,21 @@ pub fn sprintf(fmt: &str, args: &[Value]) -> String {
         out.push(')');
     }
     out
+}
+
+/// Rust's `1.5e3` exponent form to Go's `1.5e+03`.
+fn go_exp(s: &str) -> String {
+    match s.split_once('e') {
+        Some((m, e)) => {
+            let (sg, digits) = match e.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', e),
+            };
+            let pad = if digits.len() < 2 { "0" } else { "" };
+            format!("{m}e{sg}{pad}{digits}")
+        }
+        None => s.to_string(),
+    }
 }
 
 fn sign(plus: bool, s: String) -> String {
