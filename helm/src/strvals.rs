@@ -120,13 +120,12 @@ impl Parser<'_> {
         let mut out = String::new();
         while let Some(c) = self.peek() {
             self.i += 1;
-            if c == '\\' {
+            if c == '\\' && self.mode != Mode::Literal {
+                // An escaped character is taken literally; a trailing `\` is dropped.
                 if let Some(n) = self.peek() {
                     self.i += 1;
                     out.push(n);
-                    continue;
                 }
-                out.push(c);
                 continue;
             }
             if stops.contains(&c) {
@@ -179,14 +178,8 @@ impl Parser<'_> {
                             _ => return Err("list must terminate with '}'".to_string()),
                         }
                     }
-                    match self.peek() {
-                        None => {}
-                        Some(',') => self.i += 1,
-                        Some(c) => {
-                            return Err(format!(
-                                "parse error: unexpected character {c:?} after list"
-                            ));
-                        }
+                    if self.peek() == Some(',') {
+                        self.i += 1;
                     }
                     return Ok(Yaml::Seq(items));
                 }
@@ -230,7 +223,10 @@ impl Parser<'_> {
                 }
                 let child = m.entry(key).or_insert_with(|| Yaml::Map(Map::new()));
                 if !matches!(child, Yaml::Map(_)) {
-                    *child = Yaml::Map(Map::new());
+                    return Err(format!(
+                        "unable to parse key: interface conversion: interface {{}} is {}, not map[string]interface {{}}",
+                        go_type(child)
+                    ));
                 }
                 let Yaml::Map(cm) = child else {
                     return Err("internal: slot type".into());
@@ -238,9 +234,17 @@ impl Parser<'_> {
                 self.key_into(cm, depth + 1)
             }
             Some('[') => {
+                // An index never closed ends the expression without effect.
+                if !self.s[self.i..].contains(&']') {
+                    self.i = self.s.len();
+                    return Ok(());
+                }
                 let list = m.entry(key).or_insert_with(|| Yaml::Seq(Vec::new()));
                 if !matches!(list, Yaml::Seq(_)) {
-                    *list = Yaml::Seq(Vec::new());
+                    return Err(format!(
+                        "unable to parse key: interface conversion: interface {{}} is {}, not []interface {{}}",
+                        go_type(list)
+                    ));
                 }
                 let Yaml::Seq(l) = list else {
                     return Err("internal: slot type".into());
@@ -311,6 +315,19 @@ impl Parser<'_> {
             )),
             None => Err("list index has no value".into()),
         }
+    }
+}
+
+fn go_type(v: &Yaml) -> &'static str {
+    match v {
+        Yaml::Null => "nil",
+        Yaml::Bool(_) => "bool",
+        Yaml::Int(_) => "int64",
+        Yaml::Uint(_) => "uint64",
+        Yaml::Float(_) => "float64",
+        Yaml::String(_) => "string",
+        Yaml::Seq(_) => "[]interface {}",
+        Yaml::Map(_) => "map[string]interface {}",
     }
 }
 

@@ -64,3 +64,79 @@ print(json.dumps(c.merge_values(u), sort_keys=True, separators=(",", ":")))
         eprintln!("cilium {v}: coalesced values identical to Helm");
     }
 }
+
+/// `--set` family parsing of tricky expressions equals Helm's strvals (JSON shape and error
+/// text; the int64/float64 typing is checked in `tests/strvals.rs`).
+#[test]
+fn strvals_cases_match_helm() {
+    let Ok(py) = std::env::var("HELM_ORACLE_PYTHON") else {
+        eprintln!("skipped: HELM_ORACLE_PYTHON not set");
+        return;
+    };
+    use helm::strvals::{Mode, parse_into};
+    use std::io::Write;
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oracle");
+    let cases_text = std::fs::read_to_string(base.join("strvals_cases.json")).unwrap();
+    let mut child = Command::new(&py)
+        .arg(base.join("strvals.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(cases_text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let want = goyaml::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    let cases = goyaml::from_json(&cases_text).unwrap();
+    let (Yaml::Seq(cases), Yaml::Seq(want)) = (cases, want) else {
+        panic!("bad oracle output")
+    };
+    let mut bad = Vec::new();
+    for (c, w) in cases.iter().zip(want.iter()) {
+        let (Some(mode), Some(expr)) = (
+            c.as_seq().and_then(|s| s[0].as_str()),
+            c.as_seq().and_then(|s| s[1].as_str()),
+        ) else {
+            panic!("bad case")
+        };
+        let mode = match mode {
+            "typed" => Mode::Typed,
+            "string" => Mode::String,
+            "json" => Mode::Json,
+            _ => Mode::Literal,
+        };
+        let mut m = goyaml::Map::new();
+        let got = match parse_into(expr, &mut m, mode) {
+            // Through JSON like the oracle's values (numbers become float64).
+            Ok(()) => {
+                let j = goyaml::to_json(&Yaml::Map(m)).unwrap();
+                format!(
+                    "ok {}",
+                    goyaml::to_json(&goyaml::from_json(&j).unwrap()).unwrap()
+                )
+            }
+            Err(e) => format!("err {e}"),
+        };
+        let exp = match (w.get("ok"), w.get("err")) {
+            (Some(Yaml::String(s)), _) => {
+                let v = goyaml::from_json(s).unwrap();
+                format!("ok {}", goyaml::to_json(&v).unwrap())
+            }
+            (_, Some(Yaml::String(e))) => format!("err {e}"),
+            _ => panic!("bad oracle row"),
+        };
+        if got != exp {
+            bad.push(format!("{expr:?}: got {got}, want {exp}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} mismatches:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
