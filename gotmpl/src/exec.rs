@@ -600,27 +600,24 @@ impl<'env> State<'env> {
         frame: &mut Frame,
         piped: Option<Val>,
     ) -> Result<Val, Error> {
+        // Go wraps every function error, including one coming out of a nested execution
+        // (`include`), as `error calling NAME: ERR` at this call's position.
         let wrap = |st: &Self, e: Error| {
-            let msg = if e.kind() == ErrorKind::Limit {
-                e.message().to_string()
+            let inner = if e.template_name().is_some() {
+                e.to_string()
             } else {
-                format!("error calling {name}: {}", e.message())
+                e.message().to_string()
             };
-            if e.template_name().is_some() {
-                return e;
-            }
+            let kind = if e.kind() == ErrorKind::Limit {
+                ErrorKind::Limit
+            } else {
+                ErrorKind::Exec
+            };
             st.fail(
                 tree,
                 span,
                 ctx,
-                Error::new(
-                    if e.kind() == ErrorKind::Limit {
-                        ErrorKind::Limit
-                    } else {
-                        ErrorKind::Exec
-                    },
-                    msg,
-                ),
+                Error::new(kind, format!("error calling {name}: {inner}")),
             )
         };
         // short-circuit builtins

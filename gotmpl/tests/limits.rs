@@ -193,3 +193,24 @@ fn no_panics_on_hostile_input() {
         seed = seed.wrapping_add(1);
     }
 }
+
+#[test]
+fn errors_inside_include_are_wrapped_by_the_call() {
+    let mut env = Environment::new();
+    env.add_function("include", |st, args| match args {
+        [Value::String(n), data] => st.execute_template(n, data).map(Value::from),
+        _ => Err(Error::function("bad args")),
+    })
+    .unwrap();
+    let data = Value::map(BTreeMap::from([("a".to_string(), Value::from("x"))]));
+    let e = render(
+        &env,
+        r#"{{ define "d" }}{{ .a.b }}{{ end }}{{ include "d" . }}"#,
+        &data,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "template: t:1:38: executing \"t\" at <include \"d\" .>: error calling include: template: d:1:21: executing \"d\" at <.a.b>: can't evaluate field b in type string"
+    );
+}
