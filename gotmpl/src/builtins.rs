@@ -146,6 +146,15 @@ fn index(args: &[Value]) -> Result<Value, Error> {
     for i in idx {
         cur = match (&cur, i) {
             (Value::Nil, _) => return Err(err("index of untyped nil")),
+            (Value::Object(o), k) => match o.index(k) {
+                Some(r) => r?,
+                None => {
+                    return Err(err(format!(
+                        "can't index item of type {}",
+                        o.go_type_name()
+                    )));
+                }
+            },
             (Value::Map(m), Value::String(k)) => {
                 m.borrow().get(&**k).cloned().unwrap_or(Value::Nil)
             }

@@ -274,6 +274,12 @@ impl<'env> State<'env> {
                 .map(|i| (Value::Int(i), Val::plain(Value::Int(i))))
                 .collect(),
             Value::Nil => Vec::new(),
+            Value::Object(o) if o.range_items().is_some() => o
+                .range_items()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, x)| (k, Val::plain(x)))
+                .collect(),
             other => {
                 let e = Error::new(
                     ErrorKind::Exec,

@@ -87,6 +87,20 @@ pub trait Object: fmt::Debug {
     fn is_true(&self) -> bool {
         true
     }
+    /// Key/element pairs when the value can be ranged over (e.g. Helm's `files`, a
+    /// `map[string][]byte`: keys in sorted order, elements `[]uint8`). For slices the keys
+    /// are `Int` indexes.
+    fn range_items(&self) -> Option<Vec<(Value, Value)>> {
+        None
+    }
+    /// `len` of the value, when it has one.
+    fn go_len(&self) -> Option<usize> {
+        None
+    }
+    /// `index OBJ KEY`, when supported (`None`: "can't index item of type ...").
+    fn index(&self, _key: &Value) -> Option<Result<Value, Error>> {
+        None
+    }
     /// For host code that needs its concrete type back (`downcast_ref`).
     fn as_any(&self) -> &dyn Any;
 }
@@ -224,6 +238,7 @@ impl Value {
             Value::StringList(l) => Some(l.len()),
             Value::Map(m) => Some(m.borrow().len()),
             Value::StringMap(m) => Some(m.len()),
+            Value::Object(o) => o.go_len(),
             _ => None,
         }
     }

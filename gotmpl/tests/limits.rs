@@ -214,3 +214,48 @@ fn errors_inside_include_are_wrapped_by_the_call() {
         "template: t:1:38: executing \"t\" at <include \"d\" .>: error calling include: template: d:1:21: executing \"d\" at <.a.b>: can't evaluate field b in type string"
     );
 }
+
+#[derive(Debug)]
+struct Files(BTreeMap<String, Vec<u8>>);
+
+impl Object for Files {
+    fn go_type_name(&self) -> String {
+        "engine.files".into()
+    }
+    fn kind(&self) -> gotmpl::Kind {
+        gotmpl::Kind::Map
+    }
+    fn range_items(&self) -> Option<Vec<(Value, Value)>> {
+        Some(
+            self.0
+                .iter()
+                .map(|(k, v)| (Value::from(k.as_str()), Value::Bytes(v.as_slice().into())))
+                .collect(),
+        )
+    }
+    fn go_len(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[test]
+fn host_object_ranges_in_key_order() {
+    let env = Environment::new();
+    let files = Files(BTreeMap::from([
+        ("b.txt".to_string(), b"B".to_vec()),
+        ("a.txt".to_string(), b"A".to_vec()),
+    ]));
+    let data = Value::map(BTreeMap::from([("f".to_string(), Value::object(files))]));
+    assert_eq!(
+        render(
+            &env,
+            "{{ len .f }}{{ range $k, $v := .f }} {{ $k }}={{ printf \"%s\" $v }}{{ end }}",
+            &data
+        )
+        .unwrap(),
+        "2 a.txt=A b.txt=B"
+    );
+}
