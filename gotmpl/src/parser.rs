@@ -348,19 +348,28 @@ impl<'a> Parser<'a> {
                 match nt.tok {
                     // `{{else if ...}}` / `{{else with ...}}`: a nested branch that shares
                     // our `{{end}}`
-                    Tok::Keyword(Keyword::If) if ctx == "if" || ctx == "with" => {
+                    Tok::Keyword(Keyword::If) if ctx == "if" => {
                         self.i += 1;
                         let inner = self.branch("if", Self::span(&nt))?;
                         Some(vec![Node::If(inner)])
                     }
-                    Tok::Keyword(Keyword::With) if ctx == "with" || ctx == "if" => {
+                    Tok::Keyword(Keyword::With) if ctx == "with" => {
                         self.i += 1;
                         let inner = self.branch("with", Self::span(&nt))?;
                         Some(vec![Node::With(inner)])
                     }
-                    Tok::RightDelim => {
-                        self.i += 1;
-                        let (eb, end2) = self.list_until(false)?;
+                    // Go reads `{{else if}}` in a `with` (or `{{else with}}` in an `if`, or
+                    // either in a `range`) as `{{else}}{{if ...}}`: the inner block needs its
+                    // own `{{end}}`.
+                    Tok::RightDelim | Tok::Keyword(Keyword::If) | Tok::Keyword(Keyword::With) => {
+                        let mut eb = Vec::new();
+                        if nt.tok == Tok::RightDelim {
+                            self.i += 1;
+                        } else if let Some(n) = self.action()? {
+                            eb.push(n);
+                        }
+                        let (rest, end2) = self.list_until(false)?;
+                        eb.extend(rest);
                         if let End::Else(s) = end2 {
                             return Err(self.err(s.line, "expected end; found {{else}}"));
                         }
