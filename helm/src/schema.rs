@@ -80,8 +80,14 @@ fn escape_token(k: &str) -> String {
 pub fn validate(schema: &Yaml, value: &Yaml) -> Vec<SchemaError> {
     let mut out = Vec::new();
     check(schema, value, "", 0, &mut out);
+    // A lone group at the top is shown as its members.
+    while out.len() == 1 && out[0].message == GROUP && !out[0].causes.is_empty() {
+        out = std::mem::take(&mut out[0].causes);
+    }
     out
 }
+
+const GROUP: &str = "validation failed";
 
 fn err(at: &str, message: String) -> SchemaError {
     SchemaError {
@@ -109,9 +115,15 @@ fn check(schema: &Yaml, v: &Yaml, at: &str, depth: usize, out: &mut Vec<SchemaEr
             _ => Vec::new(),
         };
         if !types.is_empty() && !types.iter().any(|t| type_ok(t, v)) {
+            // The validator lists wanted types in its own fixed order, not the schema's.
+            const ORDER: [&str; 7] = [
+                "null", "boolean", "object", "array", "number", "string", "integer",
+            ];
+            let mut wanted = types.clone();
+            wanted.sort_by_key(|t| ORDER.iter().position(|o| o == t).unwrap_or(ORDER.len()));
             out.push(err(
                 at,
-                format!("got {}, want {}", json_type(v), types.join(" or ")),
+                format!("got {}, want {}", json_type(v), wanted.join(" or ")),
             ));
             return;
         }
@@ -161,13 +173,10 @@ fn check(schema: &Yaml, v: &Yaml, at: &str, depth: usize, out: &mut Vec<SchemaEr
         if let Some(props) = props {
             for (k, sub) in props {
                 if let Some(child) = m.get(k) {
-                    check(
-                        sub,
-                        child,
-                        &format!("{at}/{}", escape_token(k)),
-                        depth + 1,
-                        out,
-                    );
+                    let path = format!("{at}/{}", escape_token(k));
+                    let mut e = Vec::new();
+                    check(sub, child, &path, depth + 1, &mut e);
+                    push_grouped(&path, e, out);
                 }
             }
         }
@@ -187,7 +196,10 @@ fn check(schema: &Yaml, v: &Yaml, at: &str, depth: usize, out: &mut Vec<SchemaEr
     }
     if let (Yaml::Seq(items), Some(sub @ Yaml::Map(_))) = (v, s.get("items")) {
         for (i, item) in items.iter().enumerate() {
-            check(sub, item, &format!("{at}/{i}"), depth + 1, out);
+            let path = format!("{at}/{i}");
+            let mut e = Vec::new();
+            check(sub, item, &path, depth + 1, &mut e);
+            push_grouped(&path, e, out);
         }
     }
     if let Some(Yaml::Seq(all)) = s.get("allOf") {
@@ -239,6 +251,20 @@ fn check(schema: &Yaml, v: &Yaml, at: &str, depth: usize, out: &mut Vec<SchemaEr
                 format!("'oneOf' failed, subschemas {} matched", matched.join(", ")),
             ));
         }
+    }
+}
+
+/// A subschema with one failure reports it directly; with several, they are grouped
+/// under `validation failed` at the subschema's location.
+fn push_grouped(at: &str, mut errors: Vec<SchemaError>, out: &mut Vec<SchemaError>) {
+    match errors.len() {
+        0 => {}
+        1 => out.append(&mut errors),
+        _ => out.push(SchemaError {
+            at: at.to_string(),
+            message: GROUP.into(),
+            causes: errors,
+        }),
     }
 }
 

@@ -140,3 +140,67 @@ fn strvals_cases_match_helm() {
         bad.join("\n")
     );
 }
+
+/// Schema errors for wrong-typed Cilium values equal Helm's (compared as sets of lines:
+/// Helm lists sibling errors in Go map order, which changes from run to run).
+#[test]
+fn cilium_schema_errors_match_helm() {
+    let Some((py, dir)) = env() else { return };
+    use std::io::Write;
+    let chart_path = dir.join("cilium-1.18.12.tgz");
+    if !chart_path.exists() {
+        eprintln!("skipped: {} missing", chart_path.display());
+        return;
+    }
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oracle");
+    let cases_text = std::fs::read_to_string(base.join("schema_cases.json")).unwrap();
+    let mut child = Command::new(&py)
+        .arg(base.join("schema.py"))
+        .arg(&chart_path)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(cases_text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let Yaml::Seq(want) = goyaml::from_json(&String::from_utf8(out.stdout).unwrap()).unwrap()
+    else {
+        panic!("bad oracle output")
+    };
+    let Yaml::Seq(cases) = goyaml::from_json(&cases_text).unwrap() else {
+        panic!("bad cases")
+    };
+    let c = Chart::load(&chart_path).unwrap();
+    let schema = c.schema.clone().unwrap();
+    let lines = |s: &str| {
+        let mut v: Vec<String> = s.lines().map(str::to_string).collect();
+        v.sort();
+        v
+    };
+    for (case, w) in cases.iter().zip(want.iter()) {
+        let Yaml::Map(user) = case.clone() else {
+            panic!("case must be a map")
+        };
+        let merged = Yaml::Map(helm::values::coalesce(&c.values, user));
+        let got = match helm::schema::validate_chart_values("cilium", &schema, &merged) {
+            Ok(()) => String::new(),
+            Err(e) => e
+                .strip_prefix("values don't meet the specifications of the schema(s) in the following chart(s):\n")
+                .unwrap()
+                .to_string(),
+        };
+        let w = w.as_str().unwrap();
+        assert_eq!(
+            lines(&got),
+            lines(w),
+            "case {}",
+            goyaml::to_json(case).unwrap()
+        );
+    }
+}
