@@ -13,8 +13,12 @@ pub const MAX_ARCHIVE_BYTES: u64 = 64 << 20;
 pub const MAX_DECOMPRESSED_BYTES: u64 = 256 << 20;
 /// Largest accepted single file, in bytes.
 pub const MAX_FILE_BYTES: u64 = 16 << 20;
-/// Most files accepted in one chart (including subcharts).
+/// Most files accepted in one chart archive or directory.
 pub const MAX_FILES: usize = 10_000;
+/// Deepest nesting of subcharts (`charts/` inside `charts/`).
+pub const MAX_SUBCHART_DEPTH: usize = 8;
+/// Most subchart archives (`charts/*.tgz`) expanded in one chart, all levels together.
+pub const MAX_SUBCHART_ARCHIVES: usize = 64;
 
 /// Why a chart could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +97,12 @@ pub struct Chart {
 }
 
 #[derive(Default)]
+struct Nesting {
+    depth: usize,
+    archives: usize,
+}
+
+#[derive(Default)]
 struct Budget {
     files: usize,
     bytes: u64,
@@ -152,6 +162,10 @@ impl Chart {
 
     /// Load a chart from the bytes of a `.tgz` archive.
     pub fn load_archive(data: &[u8]) -> Result<Chart, LoadError> {
+        Chart::load_archive_nested(data, &mut Nesting::default())
+    }
+
+    fn load_archive_nested(data: &[u8], nest: &mut Nesting) -> Result<Chart, LoadError> {
         if data.len() as u64 > MAX_ARCHIVE_BYTES {
             return Err(LoadError::Limit(format!(
                 "chart archive is {} bytes, more than the limit of {MAX_ARCHIVE_BYTES}",
@@ -170,11 +184,15 @@ impl Chart {
                 _ => {}
             }
         }
-        Chart::from_files(stripped)
+        Chart::from_files_nested(stripped, nest)
     }
 
     /// Build a chart from its files (paths relative to the chart root).
-    pub fn from_files(mut files: Vec<File>) -> Result<Chart, LoadError> {
+    pub fn from_files(files: Vec<File>) -> Result<Chart, LoadError> {
+        Chart::from_files_nested(files, &mut Nesting::default())
+    }
+
+    fn from_files_nested(mut files: Vec<File>, nest: &mut Nesting) -> Result<Chart, LoadError> {
         files.sort_by(|a, b| a.name.cmp(&b.name));
 
         let chart_yaml = files
@@ -219,11 +237,26 @@ impl Chart {
             }
         }
         let mut dependencies = Vec::new();
-        for (_, sub) in subcharts {
-            dependencies.push(Chart::from_files(sub)?);
-        }
-        for a in sub_archives {
-            dependencies.push(Chart::load_archive(&a.data)?);
+        if !(subcharts.is_empty() && sub_archives.is_empty()) {
+            nest.depth += 1;
+            if nest.depth > MAX_SUBCHART_DEPTH {
+                return Err(LoadError::Limit(format!(
+                    "subcharts nested deeper than {MAX_SUBCHART_DEPTH} levels"
+                )));
+            }
+            for (_, sub) in subcharts {
+                dependencies.push(Chart::from_files_nested(sub, nest)?);
+            }
+            for a in sub_archives {
+                nest.archives += 1;
+                if nest.archives > MAX_SUBCHART_ARCHIVES {
+                    return Err(LoadError::Limit(format!(
+                        "more than {MAX_SUBCHART_ARCHIVES} subchart archives"
+                    )));
+                }
+                dependencies.push(Chart::load_archive_nested(&a.data, nest)?);
+            }
+            nest.depth -= 1;
         }
         Ok(Chart {
             metadata,

@@ -233,3 +233,53 @@ fn real_cilium_charts_load() {
         assert_eq!(c.metadata.kube_version, ">= 1.21.0-0");
     }
 }
+
+#[test]
+fn subchart_nesting_limited() {
+    use helm::chart::{File, MAX_SUBCHART_DEPTH};
+    let chart_yaml = |n: &str| format!("apiVersion: v2\nname: {n}\nversion: 1.0.0\n");
+    let build = |levels: usize| {
+        let mut files = vec![File {
+            name: "Chart.yaml".into(),
+            data: chart_yaml("top").into_bytes(),
+        }];
+        let mut prefix = String::new();
+        for i in 0..levels {
+            prefix.push_str(&format!("charts/s{i}/"));
+            files.push(File {
+                name: format!("{prefix}Chart.yaml"),
+                data: chart_yaml(&format!("s{i}")).into_bytes(),
+            });
+        }
+        Chart::from_files(files)
+    };
+    assert!(build(MAX_SUBCHART_DEPTH).is_ok());
+    assert!(matches!(
+        build(MAX_SUBCHART_DEPTH + 1),
+        Err(LoadError::Limit(_))
+    ));
+}
+
+#[test]
+fn subchart_archive_count_limited() {
+    use helm::chart::MAX_SUBCHART_ARCHIVES;
+    let sub = archive(&[Entry::File(
+        "sub/Chart.yaml",
+        b"apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+    )]);
+    let names: Vec<String> = (0..=MAX_SUBCHART_ARCHIVES)
+        .map(|i| format!("demo/charts/sub{i}.tgz"))
+        .collect();
+    let extra = names.iter().map(|n| Entry::File(n, &sub)).collect();
+    let e = Chart::load_archive(&archive(&basic(extra))).unwrap_err();
+    assert!(matches!(e, LoadError::Limit(_)), "{e:?}");
+    let names: Vec<String> = (0..3).map(|i| format!("demo/charts/sub{i}.tgz")).collect();
+    let extra = names.iter().map(|n| Entry::File(n, &sub)).collect();
+    assert_eq!(
+        Chart::load_archive(&archive(&basic(extra)))
+            .unwrap()
+            .dependencies
+            .len(),
+        3
+    );
+}
