@@ -42,11 +42,19 @@ pub fn provider_binary() -> PathBuf {
             ])
             .output()
             .expect("running cargo build for the provider");
-        assert!(out.status.success(), "building the provider failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "building the provider failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|m| m.get("executable").and_then(|e| e.as_str()).map(PathBuf::from))
+            .filter_map(|m| {
+                m.get("executable")
+                    .and_then(|e| e.as_str())
+                    .map(PathBuf::from)
+            })
             .next_back()
             .expect("cargo reported no provider executable")
     })
@@ -76,7 +84,11 @@ fn mirror() -> &'static Mirror {
 
 /// Fails loudly when terraform is missing.
 pub fn terraform_available() {
-    match Command::new("terraform").arg("version").env("CHECKPOINT_DISABLE", "1").output() {
+    match Command::new("terraform")
+        .arg("version")
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+    {
         Ok(o) if o.status.success() => {}
         _ => panic!(
             "terraform is not installed or not on PATH: the acceptance tests need the real terraform CLI (>= 1.11)"
@@ -101,15 +113,23 @@ impl Run {
     }
     /// Panics with the output unless the run succeeded.
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "terraform failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "terraform failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
     }
     /// JSON-lines output (`-json` of plan/apply).
     pub fn json_lines(&self) -> Vec<serde_json::Value> {
-        self.stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+        self.stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
     }
 }
 
@@ -175,7 +195,12 @@ impl Workdir {
     /// Exit code of `plan -detailed-exitcode` (0 = no changes, 2 = changes).
     pub fn plan_exit_code(&self) -> i32 {
         let r = self.tf(&["plan", "-detailed-exitcode", "-no-color"]);
-        assert!(r.code == 0 || r.code == 2, "plan failed:\n{}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.code == 0 || r.code == 2,
+            "plan failed:\n{}\n{}",
+            r.stdout,
+            r.stderr
+        );
         r.code
     }
 
@@ -187,7 +212,10 @@ impl Workdir {
     /// The 1-based line of the first line of main.tf containing `needle`.
     pub fn line_of(&self, needle: &str) -> u64 {
         let text = std::fs::read_to_string(self.path().join("main.tf")).unwrap();
-        text.lines().position(|l| l.contains(needle)).map(|i| i as u64 + 1).expect("needle in main.tf")
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i as u64 + 1)
+            .expect("needle in main.tf")
     }
 }
 

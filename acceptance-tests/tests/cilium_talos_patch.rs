@@ -21,11 +21,19 @@ fn plan_shows_the_real_patch() {
     let plan = w.plan_json();
     let c = change(&plan, "cilium_talos_patch.cp");
     assert_eq!(c["actions"], serde_json::json!(["create"]));
-    assert_eq!(c["after_unknown"]["patches"], J::Null, "patches must be known at plan time: {}", c["after_unknown"]);
+    assert_eq!(
+        c["after_unknown"]["patches"],
+        J::Null,
+        "patches must be known at plan time: {}",
+        c["after_unknown"]
+    );
     let patch = yaml(&c["after"]["patches"][0]);
     assert_eq!(patch["cluster"]["network"]["cni"]["name"], Y::from("none"));
     assert_eq!(patch["cluster"]["proxy"]["disabled"], Y::from(true));
-    assert_eq!(patch["machine"]["features"]["kubePrism"]["port"], Y::from(7445));
+    assert_eq!(
+        patch["machine"]["features"]["kubePrism"]["port"],
+        Y::from(7445)
+    );
     let values = yaml(&c["after"]["helm_values"]);
     assert_eq!(values["k8sServicePort"], Y::from(7445));
     assert_eq!(c["after"]["format"], "legacy");
@@ -55,9 +63,16 @@ resource "cilium_talos_patch" "w" {
             .collect()
     };
     let cp = kinds("cilium_talos_patch.cp");
-    assert!(cp.contains(&"KubeProxyConfig".to_string()) && cp.contains(&"KubeFlannelCNIConfig".to_string()), "{cp:?}");
+    assert!(
+        cp.contains(&"KubeProxyConfig".to_string())
+            && cp.contains(&"KubeFlannelCNIConfig".to_string()),
+        "{cp:?}"
+    );
     let w_kinds = kinds("cilium_talos_patch.w");
-    assert!(!w_kinds.contains(&"KubeProxyConfig".to_string()), "KubeProxyConfig is rejected on workers: {w_kinds:?}");
+    assert!(
+        !w_kinds.contains(&"KubeProxyConfig".to_string()),
+        "KubeProxyConfig is rejected on workers: {w_kinds:?}"
+    );
 }
 
 #[test]
@@ -71,7 +86,12 @@ fn apply_then_second_plan_is_empty_then_destroy() {
     assert_eq!(v["id"].as_str().unwrap().len(), 64);
     w.tf(&["destroy", "-auto-approve", "-no-color"]).ok();
     let state = w.state();
-    assert!(state.get("values").is_none_or(|v| v["root_module"].get("resources").is_none()), "{state}");
+    assert!(
+        state
+            .get("values")
+            .is_none_or(|v| v["root_module"].get("resources").is_none()),
+        "{state}"
+    );
 }
 
 #[test]
@@ -79,15 +99,25 @@ fn changing_an_input_updates_in_place() {
     let w = Workdir::new(CP_113);
     w.apply();
     let id_before = resource_values(&w.state(), "cilium_talos_patch.cp")["id"].clone();
-    w.write(
-        &CP_113
-            .replace("machine_type  = \"controlplane\"", "machine_type   = \"controlplane\"\n  kubeprism_port = 7446"),
-    );
+    w.write(&CP_113.replace(
+        "machine_type  = \"controlplane\"",
+        "machine_type   = \"controlplane\"\n  kubeprism_port = 7446",
+    ));
     let plan = w.plan_json();
     let c = change(&plan, "cilium_talos_patch.cp");
-    assert_eq!(c["actions"], serde_json::json!(["update"]), "in-place, not replace");
-    assert_eq!(yaml(&c["after"]["helm_values"])["k8sServicePort"], Y::from(7446));
-    assert_eq!(yaml(&c["after"]["patches"][0])["machine"]["features"]["kubePrism"]["port"], Y::from(7446));
+    assert_eq!(
+        c["actions"],
+        serde_json::json!(["update"]),
+        "in-place, not replace"
+    );
+    assert_eq!(
+        yaml(&c["after"]["helm_values"])["k8sServicePort"],
+        Y::from(7446)
+    );
+    assert_eq!(
+        yaml(&c["after"]["patches"][0])["machine"]["features"]["kubePrism"]["port"],
+        Y::from(7446)
+    );
     w.tf(&["apply", "-no-color", "tfplan"]).ok();
     let after = resource_values(&w.state(), "cilium_talos_patch.cp")["id"].clone();
     assert_ne!(id_before, after);
@@ -118,7 +148,10 @@ resource "cilium_talos_patch" "cp" {
     }
     w.tf(&["apply", "-no-color", "tfplan"]).ok();
     let v = resource_values(&w.state(), "cilium_talos_patch.cp").clone();
-    assert_eq!(yaml(&v["patches"][0])["cluster"]["network"]["cni"]["name"], Y::from("none"));
+    assert_eq!(
+        yaml(&v["patches"][0])["cluster"]["network"]["cni"]["name"],
+        Y::from("none")
+    );
     assert_eq!(w.plan_exit_code(), 0);
 }
 
@@ -141,14 +174,21 @@ resource "cilium_talos_patch" "cp" {
     let find = |summary: &str| {
         diags
             .iter()
-            .find(|d| d["summary"].as_str().is_some_and(|s| s.to_lowercase().contains(&summary.to_lowercase())))
+            .find(|d| {
+                d["summary"]
+                    .as_str()
+                    .is_some_and(|s| s.to_lowercase().contains(&summary.to_lowercase()))
+            })
             .unwrap_or_else(|| panic!("no diagnostic {summary:?} in {diags:#?}"))
     };
     let port = find("KubePrism port");
     assert_eq!(port["range"]["start"]["line"], w.line_of("kubeprism_port"));
     assert!(port["detail"].as_str().unwrap().contains("65535"));
     let version = find("Talos version");
-    assert_eq!(version["range"]["start"]["line"], w.line_of("talos_version"));
+    assert_eq!(
+        version["range"]["start"]["line"],
+        w.line_of("talos_version")
+    );
     let cidr = find("CIDR");
     // the diagnostic points at the second list element itself
     let code = cidr["snippet"]["code"].as_str().unwrap();
@@ -173,8 +213,18 @@ resource "cilium_talos_patch" "cp" {
     );
     let v = w.tf(&["validate", "-json"]).json();
     let d = &v["diagnostics"][0];
-    assert!(d["summary"].as_str().unwrap().to_lowercase().contains("cluster endpoint"), "{d}");
-    assert_eq!(d["range"]["start"]["line"], w.line_of("resource \"cilium_talos_patch\""));
+    assert!(
+        d["summary"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("cluster endpoint"),
+        "{d}"
+    );
+    assert_eq!(
+        d["range"]["start"]["line"],
+        w.line_of("resource \"cilium_talos_patch\"")
+    );
     assert!(d["detail"].as_str().unwrap().contains("cluster_endpoint"));
 }
 
@@ -184,16 +234,25 @@ fn state_written_by_schema_version_0_is_upgraded() {
     let w = Workdir::new(CP_113);
     w.apply();
     let state_path = w.path().join("terraform.tfstate");
-    let mut state: J = serde_json::from_str(&std::fs::read_to_string(&state_path).unwrap()).unwrap();
+    let mut state: J =
+        serde_json::from_str(&std::fs::read_to_string(&state_path).unwrap()).unwrap();
     {
         let inst = &mut state["resources"][0]["instances"][0];
         inst["schema_version"] = J::from(0);
         let attrs = inst["attributes"].as_object_mut().unwrap();
         let kpr = attrs.remove("kube_proxy_replacement").unwrap();
-        attrs.insert("kube_proxy_enabled".into(), J::Bool(!kpr.as_bool().unwrap()));
+        attrs.insert(
+            "kube_proxy_enabled".into(),
+            J::Bool(!kpr.as_bool().unwrap()),
+        );
         let patches = attrs.remove("patches").unwrap();
         attrs.insert("patch".into(), patches[0].clone());
-        for gone in ["config_format", "format", "cilium_version", "cluster_endpoint"] {
+        for gone in [
+            "config_format",
+            "format",
+            "cilium_version",
+            "cluster_endpoint",
+        ] {
             attrs.remove(gone);
         }
     }
@@ -203,12 +262,19 @@ fn state_written_by_schema_version_0_is_upgraded() {
     let plan = w.plan_json();
     let c = change(&plan, "cilium_talos_patch.cp");
     assert!(
-        c["actions"] == serde_json::json!(["update"]) || c["actions"] == serde_json::json!(["no-op"]),
+        c["actions"] == serde_json::json!(["update"])
+            || c["actions"] == serde_json::json!(["no-op"]),
         "{}",
         c["actions"]
     );
-    assert_eq!(c["before"]["kube_proxy_replacement"], true, "upgraded from kube_proxy_enabled = false");
-    assert_eq!(c["before"]["patches"], c["after"]["patches"], "upgraded patch list equals the recomputed one");
+    assert_eq!(
+        c["before"]["kube_proxy_replacement"], true,
+        "upgraded from kube_proxy_enabled = false"
+    );
+    assert_eq!(
+        c["before"]["patches"], c["after"]["patches"],
+        "upgraded patch list equals the recomputed one"
+    );
     w.tf(&["apply", "-no-color", "tfplan"]).ok();
     let raw: J = serde_json::from_str(&std::fs::read_to_string(&state_path).unwrap()).unwrap();
     assert_eq!(raw["resources"][0]["instances"][0]["schema_version"], 1);
@@ -218,8 +284,18 @@ fn state_written_by_schema_version_0_is_upgraded() {
 #[test]
 fn import_by_version_and_machine_type() {
     let w = Workdir::new(CP_113);
-    w.tf(&["import", "-no-color", "cilium_talos_patch.cp", "v1.13/controlplane"]).ok();
-    assert_eq!(w.plan_exit_code(), 0, "imported state matches the configuration");
+    w.tf(&[
+        "import",
+        "-no-color",
+        "cilium_talos_patch.cp",
+        "v1.13/controlplane",
+    ])
+    .ok();
+    assert_eq!(
+        w.plan_exit_code(),
+        0,
+        "imported state matches the configuration"
+    );
     let bad = w.tf(&["import", "-no-color", "cilium_talos_patch.cp", "nonsense"]);
     assert_ne!(bad.code, 0);
 }
@@ -243,7 +319,11 @@ output "new" {
     w.write("output \"bad\" {\n  value = provider::cilium::config_format(\"latest\")\n}\n");
     let r = w.tf(&["plan", "-no-color"]);
     assert_ne!(r.code, 0);
-    assert!(r.stderr.contains("invalid Talos version \"latest\""), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("invalid Talos version \"latest\""),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -252,7 +332,9 @@ fn debug_logs_reach_terraform() {
     let r = w.tf_env(&["plan", "-no-color"], &[("TF_LOG", "debug")]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr.lines().any(|l| l.contains("provider.terraform-provider-cilium") && l.contains("serving")),
+        r.stderr
+            .lines()
+            .any(|l| l.contains("provider.terraform-provider-cilium") && l.contains("serving")),
         "provider log lines missing from TF_LOG=debug output"
     );
 }

@@ -79,7 +79,11 @@ fn broken_setups_fail_the_plan_with_every_finding() {
         "192.168.50.0/28 is outside the nodes' networks",
         "\"^ens18$\" matches no interface of the nodes",
     ] {
-        assert!(r.stderr.contains(summary), "missing {summary:?} in:\n{}", r.stderr);
+        assert!(
+            r.stderr.contains(summary),
+            "missing {summary:?} in:\n{}",
+            r.stderr
+        );
     }
     // the pool finding is an error of this data source (Terraform 1.11 shows
     // read-time diagnostics of data sources on the block, whatever the path)
@@ -87,11 +91,23 @@ fn broken_setups_fail_the_plan_with_every_finding() {
     let diag = j
         .json_lines()
         .into_iter()
-        .find(|l| l["diagnostic"]["summary"].as_str().is_some_and(|s| s.contains("192.168.50.0/28")))
+        .find(|l| {
+            l["diagnostic"]["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("192.168.50.0/28"))
+        })
         .expect("pool diagnostic in plan -json");
     assert_eq!(diag["diagnostic"]["severity"], "error");
-    assert_eq!(diag["diagnostic"]["address"], "data.cilium_validation.v", "{diag}");
-    assert!(diag["diagnostic"]["detail"].as_str().unwrap().contains("lb-pool-outside-nodes"));
+    assert_eq!(
+        diag["diagnostic"]["address"], "data.cilium_validation.v",
+        "{diag}"
+    );
+    assert!(
+        diag["diagnostic"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("lb-pool-outside-nodes")
+    );
 }
 
 #[test]
@@ -100,8 +116,12 @@ fn fail_on_none_reports_without_failing() {
     w.apply();
     let out = w.tf(&["output", "-json"]).ok().json();
     assert_eq!(out["valid"]["value"], false);
-    let codes: Vec<String> =
-        out["findings"]["value"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect();
+    let codes: Vec<String> = out["findings"]["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
     for code in [
         "sys-module-capability",
         "cgroup-automount",
@@ -111,7 +131,10 @@ fn fail_on_none_reports_without_failing() {
         "lb-pool-outside-nodes",
         "l2-interface-match",
     ] {
-        assert!(codes.iter().any(|c| c == code), "{code} missing from {codes:?}");
+        assert!(
+            codes.iter().any(|c| c == code),
+            "{code} missing from {codes:?}"
+        );
     }
 }
 

@@ -9,7 +9,7 @@ use crate::value::{Yaml, natural_key_cmp};
 const BEST_WIDTH: usize = 80;
 const BEST_INDENT: i32 = 2;
 /// Deepest value tree accepted by the writers.
-pub(crate) const MAX_WRITE_DEPTH: usize = 1000;
+pub(crate) const MAX_WRITE_DEPTH: usize = 256;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Style {
@@ -49,7 +49,13 @@ struct Analysis {
 
 fn analyze(value: &str) -> Analysis {
     if value.is_empty() {
-        return Analysis { multiline: false, flow_plain: false, block_plain: true, single: true, block: false };
+        return Analysis {
+            multiline: false,
+            flow_plain: false,
+            block_plain: true,
+            single: true,
+            block: false,
+        };
     }
     let (mut flow_ind, mut block_ind) = (false, false);
     if value.starts_with("---") || value.starts_with("...") {
@@ -62,16 +68,16 @@ fn analyze(value: &str) -> Analysis {
     let (mut break_space, mut space_break) = (false, false);
     let (mut prev_space, mut prev_break) = (false, false);
     let mut preceded_by_ws = true;
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
-    for i in 0..n {
-        let c = chars[i];
-        let first = i == 0;
-        let last = i + 1 == n;
-        let followed_by_ws = is_blankz(chars.get(i + 1).copied());
+    let mut iter = value.chars().peekable();
+    let mut first = true;
+    while let Some(c) = iter.next() {
+        let next = iter.peek().copied();
+        let last = next.is_none();
+        let followed_by_ws = is_blankz(next);
         if first {
             match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => {
                     flow_ind = true;
                     block_ind = true;
                 }
@@ -126,8 +132,15 @@ fn analyze(value: &str) -> Analysis {
             prev_break = false;
         }
         preceded_by_ws = is_blankz(Some(c));
+        first = false;
     }
-    let mut a = Analysis { multiline: line_breaks, flow_plain: true, block_plain: true, single: true, block: true };
+    let mut a = Analysis {
+        multiline: line_breaks,
+        flow_plain: true,
+        block_plain: true,
+        single: true,
+        block: true,
+    };
     if leading_space || leading_break || trailing_space || trailing_break {
         a.flow_plain = false;
         a.block_plain = false;
@@ -165,7 +178,11 @@ fn requested_style(s: &str) -> Style {
         return Style::Literal;
     }
     let can_plain = resolve_plain(s) == ResolvedScalar::Str && !is_base60_float(s);
-    if can_plain { Style::Plain } else { Style::Double }
+    if can_plain {
+        Style::Plain
+    } else {
+        Style::Double
+    }
 }
 
 struct Emitter {
@@ -286,12 +303,21 @@ impl Emitter {
                 let mut keys: Vec<&String> = m.keys().collect();
                 keys.sort_by(|a, b| natural_key_cmp(a, b));
                 self.increase_indent(false, false);
-                let map_ctx = Ctx { mapping: true, simple_key: false };
+                let map_ctx = Ctx {
+                    mapping: true,
+                    simple_key: false,
+                };
                 for k in keys {
                     self.write_indent();
                     let a = analyze(k);
                     if !a.multiline && k.len() <= 128 {
-                        self.string_scalar(k, Ctx { mapping: true, simple_key: true })?;
+                        self.string_scalar(
+                            k,
+                            Ctx {
+                                mapping: true,
+                                simple_key: true,
+                            },
+                        )?;
                         self.write_indicator(":", false, false, false);
                     } else {
                         self.write_indicator("?", true, false, true);
@@ -318,7 +344,10 @@ impl Emitter {
         }
         // Helm's toYaml goes through json.Marshal, then yaml.v2 re-reads the number.
         let Some(json) = format_float_json(f) else {
-            return Err(Error::new(ErrorKind::Json, format!("json: unsupported value: {}", format_float_g(f))));
+            return Err(Error::new(
+                ErrorKind::Json,
+                format!("json: unsupported value: {}", format_float_g(f)),
+            ));
         };
         Ok(match resolve_plain(&json) {
             ResolvedScalar::Int(i) => i.to_string(),
@@ -385,7 +414,11 @@ impl Emitter {
         let (mut spaces, mut breaks) = (false, false);
         for (i, &c) in chars.iter().enumerate() {
             if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && chars.get(i + 1) != Some(&' ') {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && chars.get(i + 1) != Some(&' ')
+                {
                     self.write_indent();
                 } else {
                     self.put(c);
@@ -463,7 +496,13 @@ impl Emitter {
         // current position, so a value starting with one gets every character escaped.
         let leading_bom = value.starts_with('\u{FEFF}');
         for (i, &c) in chars.iter().enumerate() {
-            if leading_bom || !is_printable(c) || c == '\u{FEFF}' || is_break(c) || c == '"' || c == '\\' {
+            if leading_bom
+                || !is_printable(c)
+                || c == '\u{FEFF}'
+                || is_break(c)
+                || c == '"'
+                || c == '\\'
+            {
                 self.put('\\');
                 let esc = match c {
                     '\0' => Some('0'),
@@ -577,7 +616,9 @@ fn needs_reparse(v: &Yaml, depth: usize) -> bool {
     match v {
         Yaml::String(s) => s.chars().any(odd_char),
         Yaml::Seq(items) => items.iter().any(|i| needs_reparse(i, depth + 1)),
-        Yaml::Map(m) => m.iter().any(|(k, i)| k.chars().any(odd_char) || needs_reparse(i, depth + 1)),
+        Yaml::Map(m) => m
+            .iter()
+            .any(|(k, i)| k.chars().any(odd_char) || needs_reparse(i, depth + 1)),
         _ => false,
     }
 }

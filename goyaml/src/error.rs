@@ -33,7 +33,12 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), line: None, column: None }
+        Error {
+            kind,
+            message: message.into(),
+            line: None,
+            column: None,
+        }
     }
 
     pub(crate) fn at(mut self, line: usize, column: usize) -> Self {

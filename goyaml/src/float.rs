@@ -19,7 +19,11 @@ fn shortest(s: String) -> Digits {
     while digits.len() > 1 && digits.ends_with('0') {
         digits.pop();
     }
-    Digits { neg, digits, dp: exp + 1 }
+    Digits {
+        neg,
+        digits,
+        dp: exp + 1,
+    }
 }
 
 fn fmt_e(d: &Digits) -> String {
@@ -84,7 +88,11 @@ fn special(f: f64) -> Option<String> {
 
 fn fmt_g(d: &Digits) -> String {
     let exp = if d.digits == "0" { 0 } else { d.dp - 1 };
-    if !(-4..6).contains(&exp) { fmt_e(d) } else { fmt_f(d) }
+    if !(-4..6).contains(&exp) {
+        fmt_e(d)
+    } else {
+        fmt_f(d)
+    }
 }
 
 /// `strconv.FormatFloat(f, 'g', -1, 64)`: `1e-07`, `1e+21`, `0.0025`, `1.2345675e+06`.

@@ -111,7 +111,11 @@ impl Writer {
 }
 
 fn write(v: &Yaml, escape_html: bool, indent: Option<&'static str>) -> Result<String, Error> {
-    let mut w = Writer { out: String::new(), escape_html, indent };
+    let mut w = Writer {
+        out: String::new(),
+        escape_html,
+        indent,
+    };
     w.value(v, 0)?;
     Ok(w.out)
 }
@@ -138,6 +142,9 @@ struct Reader<'a> {
     b: &'a [u8],
     i: usize,
     depth: usize,
+    /// Go keeps decoding after a number that does not fit a float64 (the value becomes nil)
+    /// and reports the first such error at the end.
+    type_error: Option<Error>,
 }
 
 /// Go's `quoteChar` used in syntax error messages.
@@ -158,7 +165,13 @@ impl Reader<'_> {
     }
 
     fn syntax(&self, context: &str) -> Error {
+        // At the end of input Go's scanner is fed a space: states that reject it report
+        // "invalid character ' '", the others "unexpected end of JSON input".
+        let space_rejected = context.starts_with("in literal")
+            || context.contains("numeric literal")
+            || context.contains("escape");
         let msg = match self.cur() {
+            None if space_rejected => format!("invalid character ' ' {context}"),
             None => "unexpected end of JSON input".to_string(),
             Some(c) => format!("invalid character {} {context}", quote_char(c)),
         };
@@ -206,9 +219,10 @@ impl Reader<'_> {
     fn literal(&mut self, word: &str, v: Yaml) -> Result<Yaml, Error> {
         for (k, expected) in word.bytes().enumerate() {
             if self.b.get(self.i) != Some(&expected) {
-                return Err(
-                    self.syntax(&format!("in literal {word} (expecting {})", quote_char(word.as_bytes()[k] as char)))
-                );
+                return Err(self.syntax(&format!(
+                    "in literal {word} (expecting {})",
+                    quote_char(word.as_bytes()[k] as char)
+                )));
             }
             self.i += 1;
         }
@@ -252,10 +266,17 @@ impl Reader<'_> {
         let text = &self.s[start..self.i];
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Yaml::Float(f)),
-            _ => Err(Error::new(
-                ErrorKind::Json,
-                format!("json: cannot unmarshal number {text} into Go value of type float64"),
-            )),
+            _ => {
+                if self.type_error.is_none() {
+                    self.type_error = Some(Error::new(
+                        ErrorKind::Json,
+                        format!(
+                            "json: cannot unmarshal number {text} into Go value of type float64"
+                        ),
+                    ));
+                }
+                Ok(Yaml::Null)
+            }
         }
     }
 
@@ -287,7 +308,7 @@ impl Reader<'_> {
                 '\\' => {
                     self.i += 1;
                     let Some(&e) = self.b.get(self.i) else {
-                        return Err(self.syntax(""));
+                        return Err(self.syntax("in string escape code"));
                     };
                     self.i += 1;
                     match e {
@@ -397,13 +418,56 @@ impl Reader<'_> {
 /// `json.Unmarshal` into `interface{}`: numbers become float64 (`Yaml::Float`), duplicate
 /// keys keep the last value; errors use Go's messages.
 pub fn from_json(input: &str) -> Result<Yaml, Error> {
-    let mut r = Reader { s: input, b: input.as_bytes(), i: 0, depth: 0 };
+    let (v, type_error) = read(input)?;
+    match type_error {
+        Some(e) => Err(e),
+        None => Ok(v),
+    }
+}
+
+fn read(input: &str) -> Result<(Yaml, Option<Error>), Error> {
+    let mut r = Reader {
+        s: input,
+        b: input.as_bytes(),
+        i: 0,
+        depth: 0,
+        type_error: None,
+    };
     let v = r.value()?;
     r.ws();
     if r.i < r.b.len() {
         return Err(r.syntax("after top-level value"));
     }
-    Ok(v)
+    Ok((v, r.type_error))
+}
+
+/// `json.Unmarshal` into a `map[string]interface{}` the way Helm's `fromJson` calls it:
+/// returns what the map holds afterwards (`Null` for a JSON `null`, which makes the map nil)
+/// and the error, if any. Syntax errors and non-object input leave the map empty; a number
+/// too large for a float64 leaves that entry `null` and decoding goes on.
+pub fn unmarshal_json_object(input: &str) -> (Yaml, Option<Error>) {
+    match read(input) {
+        Err(e) => (Yaml::Map(Map::new()), Some(e)),
+        Ok((Yaml::Map(m), err)) => (Yaml::Map(m), err),
+        Ok((Yaml::Null, err)) => (Yaml::Null, err),
+        Ok((other, _)) => {
+            let kind = match other {
+                Yaml::Seq(_) => "array",
+                Yaml::String(_) => "string",
+                Yaml::Bool(_) => "bool",
+                _ => "number",
+            };
+            (
+                Yaml::Map(Map::new()),
+                Some(Error::new(
+                    ErrorKind::Shape,
+                    format!(
+                        "json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+                    ),
+                )),
+            )
+        }
+    }
 }
 
 #[cfg(test)]
@@ -412,18 +476,25 @@ mod tests {
 
     #[test]
     fn encode() {
-        let v = from_json(r#"{"b":[1,2.5,1e21,1e-7],"a":"<x>&\u2028","c":{},"d":[],"e":null}"#).unwrap();
+        let v = from_json(r#"{"b":[1,2.5,1e21,1e-7],"a":"<x>&\u2028","c":{},"d":[],"e":null}"#)
+            .unwrap();
         assert_eq!(
             to_json(&v).unwrap(),
             r#"{"a":"\u003cx\u003e\u0026\u2028","b":[1,2.5,1e+21,1e-7],"c":{},"d":[],"e":null}"#
         );
-        assert_eq!(to_raw_json(&v).unwrap(), r#"{"a":"<x>&\u2028","b":[1,2.5,1e+21,1e-7],"c":{},"d":[],"e":null}"#);
+        assert_eq!(
+            to_raw_json(&v).unwrap(),
+            r#"{"a":"<x>&\u2028","b":[1,2.5,1e+21,1e-7],"c":{},"d":[],"e":null}"#
+        );
         assert_eq!(
             to_pretty_json(&from_json(r#"{"a":[1,{}],"b":[]}"#).unwrap()).unwrap(),
             "{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": []\n}"
         );
         assert!(to_json(&Yaml::Float(f64::INFINITY)).is_err());
-        assert_eq!(to_json(&Yaml::String("\u{1}\t\u{7f}".into())).unwrap(), "\"\\u0001\\t\u{7f}\"");
+        assert_eq!(
+            to_json(&Yaml::String("\u{1}\t\u{7f}".into())).unwrap(),
+            "\"\\u0001\\t\u{7f}\""
+        );
     }
 
     #[test]
@@ -434,10 +505,22 @@ mod tests {
             ("x", "invalid character 'x' looking for beginning of value"),
             ("{\"a\" 1}", "invalid character '1' after object key"),
             ("[1 2]", "invalid character '2' after array element"),
-            ("{1:2}", "invalid character '1' looking for beginning of object key string"),
+            (
+                "{1:2}",
+                "invalid character '1' looking for beginning of object key string",
+            ),
             ("1 2", "invalid character '2' after top-level value"),
-            ("tru", "unexpected end of JSON input"),
-            ("1e400", "json: cannot unmarshal number 1e400 into Go value of type float64"),
+            (
+                "tru",
+                "invalid character ' ' in literal true (expecting 'e')",
+            ),
+            (
+                "1e400",
+                "json: cannot unmarshal number 1e400 into Go value of type float64",
+            ),
+            ("-", "invalid character ' ' in numeric literal"),
+            ("\"\\", "invalid character ' ' in string escape code"),
+            ("\"abc", "unexpected end of JSON input"),
         ] {
             assert_eq!(from_json(input).unwrap_err().go_message(), msg, "{input}");
         }
@@ -452,6 +535,40 @@ mod tests {
                 ("s".to_string(), Yaml::String("😀\u{FFFD}".into())),
             ]))
         );
-        assert_eq!(from_json("12345678901234567890").unwrap(), Yaml::Float(12345678901234567890.0));
+        assert_eq!(
+            from_json("12345678901234567890").unwrap(),
+            Yaml::Float(12345678901234567890.0)
+        );
+    }
+}
+
+/// [`from_json`] over bytes: invalid UTF-8 inside strings becomes U+FFFD, one per invalid
+/// byte, as Go's decoder does.
+pub fn from_json_bytes(input: &[u8]) -> Result<Yaml, Error> {
+    match std::str::from_utf8(input) {
+        Ok(s) => from_json(s),
+        Err(_) => {
+            let mut s = String::with_capacity(input.len() + 8);
+            for chunk in input.utf8_chunks() {
+                s.push_str(chunk.valid());
+                for _ in chunk.invalid() {
+                    s.push('\u{FFFD}');
+                }
+            }
+            from_json(&s)
+        }
+    }
+}
+
+#[cfg(test)]
+mod byte_tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_in_strings_is_replaced_per_byte() {
+        assert_eq!(
+            from_json_bytes(b"\"a\xe2\x82b\xff\"").unwrap(),
+            Yaml::String("a\u{FFFD}\u{FFFD}b\u{FFFD}".into())
+        );
     }
 }

@@ -19,8 +19,12 @@ mod value;
 pub use emit::{marshal_v2, to_yaml};
 pub use error::{Error, ErrorKind};
 pub use float::{format_float_g, format_float_json};
-pub use json::{from_json, to_json, to_pretty_json, to_raw_json};
-pub use parse::{Limits, from_yaml, json_normalize, parse_documents, parse_first, parse_values};
+pub use json::{
+    from_json, from_json_bytes, to_json, to_pretty_json, to_raw_json, unmarshal_json_object,
+};
+pub use parse::{
+    Limits, from_yaml, from_yaml_object, json_normalize, parse_documents, parse_first, parse_values,
+};
 pub use resolve::{ResolvedScalar, resolve_plain};
 pub use value::{Map, Yaml, natural_key_cmp};
 
@@ -38,9 +42,7 @@ pub fn fuzz_parse_yaml(data: &[u8]) {
 
 /// Fuzz entry point for the JSON reader: must never panic, whatever the bytes.
 pub fn fuzz_parse_json(data: &[u8]) {
-    if let Ok(s) = std::str::from_utf8(data)
-        && let Ok(v) = from_json(s)
-    {
+    if let Ok(v) = from_json_bytes(data) {
         let _ = to_json(&v);
         let _ = to_yaml(&v);
     }

@@ -7,7 +7,9 @@ use libyaml_safer::{Encoding, EventData, Parser};
 
 use crate::error::{Error, ErrorKind};
 use crate::float::format_float_g32;
-use crate::resolve::{ResolvedScalar, TAG_PREFIX, Tagged, decode_base64, resolve_plain, resolve_tagged};
+use crate::resolve::{
+    ResolvedScalar, TAG_PREFIX, Tagged, decode_base64, resolve_plain, resolve_tagged,
+};
 use crate::value::{Map, Yaml};
 
 /// Explicit resource limits for reading YAML.
@@ -23,16 +25,27 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_input_bytes: 64 << 20, max_depth: 1000, max_nodes: 10_000_000 }
+        Limits {
+            max_input_bytes: 64 << 20,
+            max_depth: 256,
+            max_nodes: 10_000_000,
+        }
     }
 }
 
 #[derive(Debug)]
 enum Node {
-    Scalar { value: String, tag: Option<String>, plain_implicit: bool },
+    Scalar {
+        value: String,
+        tag: Option<String>,
+        plain_implicit: bool,
+    },
     Seq(Vec<usize>),
     Map(Vec<usize>),
-    Alias { target: usize, name: String },
+    Alias {
+        target: usize,
+        name: String,
+    },
 }
 
 struct Doc {
@@ -51,7 +64,11 @@ fn syntax_error(e: &libyaml_safer::Error) -> Error {
     } else if let Some(cm) = e.context_mark().filter(|m| m.line != 0) {
         line = cm.line;
     }
-    let msg = if line != 0 { format!("yaml: line {line}: {}", e.problem()) } else { format!("yaml: {}", e.problem()) };
+    let msg = if line != 0 {
+        format!("yaml: line {line}: {}", e.problem())
+    } else {
+        format!("yaml: {}", e.problem())
+    };
     let err = Error::new(ErrorKind::Syntax, msg);
     match e.problem_mark() {
         Some(m) => err.at(m.line as usize + 1, m.column as usize + 1),
@@ -64,13 +81,20 @@ fn compose(input: &[u8], limits: &Limits, max_docs: usize) -> Result<Vec<Doc>, E
     if input.len() > limits.max_input_bytes {
         return Err(Error::new(
             ErrorKind::Limit,
-            format!("yaml: input of {} bytes exceeds the limit of {} bytes", input.len(), limits.max_input_bytes),
+            format!(
+                "yaml: input of {} bytes exceeds the limit of {} bytes",
+                input.len(),
+                limits.max_input_bytes
+            ),
         ));
     }
     let res = catch_unwind(AssertUnwindSafe(|| compose_inner(input, limits, max_docs)));
     match res {
         Ok(r) => r,
-        Err(_) => Err(Error::new(ErrorKind::Syntax, "yaml: internal parser error on malformed input")),
+        Err(_) => Err(Error::new(
+            ErrorKind::Syntax,
+            "yaml: internal parser error on malformed input",
+        )),
     }
 }
 
@@ -96,7 +120,11 @@ fn compose_inner(input: &[u8], limits: &Limits, max_docs: usize) -> Result<Vec<D
             EventData::StreamStart { .. } => continue,
             EventData::StreamEnd => break,
             EventData::DocumentStart { .. } => {
-                cur = Some(Doc { nodes: Vec::new(), pos: Vec::new(), root: None });
+                cur = Some(Doc {
+                    nodes: Vec::new(),
+                    pos: Vec::new(),
+                    root: None,
+                });
                 anchors.clear();
                 continue;
             }
@@ -111,14 +139,36 @@ fn compose_inner(input: &[u8], limits: &Limits, max_docs: usize) -> Result<Vec<D
             }
             EventData::Alias { anchor } => {
                 let Some(&target) = anchors.get(&anchor) else {
-                    return Err(Error::new(ErrorKind::Decode, format!("yaml: unknown anchor '{anchor}' referenced"))
-                        .at(line, col));
+                    return Err(Error::new(
+                        ErrorKind::Decode,
+                        format!("yaml: unknown anchor '{anchor}' referenced"),
+                    )
+                    .at(line, col));
                 };
-                (Node::Alias { target, name: anchor }, None, false)
+                (
+                    Node::Alias {
+                        target,
+                        name: anchor,
+                    },
+                    None,
+                    false,
+                )
             }
-            EventData::Scalar { anchor, tag, value, plain_implicit, .. } => {
-                (Node::Scalar { value, tag, plain_implicit }, anchor, false)
-            }
+            EventData::Scalar {
+                anchor,
+                tag,
+                value,
+                plain_implicit,
+                ..
+            } => (
+                Node::Scalar {
+                    value,
+                    tag,
+                    plain_implicit,
+                },
+                anchor,
+                false,
+            ),
             EventData::SequenceStart { anchor, .. } => (Node::Seq(Vec::new()), anchor, true),
             EventData::MappingStart { anchor, .. } => (Node::Map(Vec::new()), anchor, true),
             EventData::SequenceEnd | EventData::MappingEnd => {
@@ -140,7 +190,10 @@ fn compose_inner(input: &[u8], limits: &Limits, max_docs: usize) -> Result<Vec<D
             if stack.len() >= limits.max_depth {
                 return Err(Error::new(
                     ErrorKind::Limit,
-                    format!("yaml: line {line}: exceeded max depth of {}", limits.max_depth),
+                    format!(
+                        "yaml: line {line}: exceeded max depth of {}",
+                        limits.max_depth
+                    ),
                 )
                 .at(line, col));
             }
@@ -199,15 +252,23 @@ impl Decoder<'_> {
         }
         if self.alias_count > 100
             && self.decode_count > 1000
-            && self.alias_count as f64 / self.decode_count as f64 > allowed_alias_ratio(self.decode_count)
+            && self.alias_count as f64 / self.decode_count as f64
+                > allowed_alias_ratio(self.decode_count)
         {
-            return Err(self.err(idx, ErrorKind::Limit, "yaml: document contains excessive aliasing".into()));
+            return Err(self.err(
+                idx,
+                ErrorKind::Limit,
+                "yaml: document contains excessive aliasing".into(),
+            ));
         }
         if self.decode_count > self.limits.max_nodes {
             return Err(self.err(
                 idx,
                 ErrorKind::Limit,
-                format!("yaml: document expands to more than {} nodes", self.limits.max_nodes),
+                format!(
+                    "yaml: document expands to more than {} nodes",
+                    self.limits.max_nodes
+                ),
             ));
         }
         Ok(())
@@ -229,7 +290,11 @@ impl Decoder<'_> {
         self.count(idx)?;
         let doc = self.doc;
         match &doc.nodes[idx] {
-            Node::Scalar { value, tag, plain_implicit } => self.scalar(idx, value, tag.as_deref(), *plain_implicit),
+            Node::Scalar {
+                value,
+                tag,
+                plain_implicit,
+            } => self.scalar(idx, value, tag.as_deref(), *plain_implicit),
             Node::Seq(items) => {
                 self.enter(idx)?;
                 let mut out = Vec::with_capacity(items.len());
@@ -258,7 +323,11 @@ impl Decoder<'_> {
         f: impl FnOnce(&mut Self) -> Result<T, Error>,
     ) -> Result<T, Error> {
         if !self.active.insert(idx) {
-            return Err(self.err(idx, ErrorKind::Decode, format!("yaml: anchor '{name}' value contains itself")));
+            return Err(self.err(
+                idx,
+                ErrorKind::Decode,
+                format!("yaml: anchor '{name}' value contains itself"),
+            ));
         }
         self.alias_depth += 1;
         let r = f(self);
@@ -267,7 +336,13 @@ impl Decoder<'_> {
         r
     }
 
-    fn scalar(&self, idx: usize, value: &str, tag: Option<&str>, plain_implicit: bool) -> Result<Yaml, Error> {
+    fn scalar(
+        &self,
+        idx: usize,
+        value: &str,
+        tag: Option<&str>,
+        plain_implicit: bool,
+    ) -> Result<Yaml, Error> {
         let resolved = match tag {
             None if !plain_implicit => return Ok(Yaml::String(value.to_string())),
             None => resolve_plain(value),
@@ -299,9 +374,14 @@ impl Decoder<'_> {
 
     fn is_merge_key(&self, idx: usize) -> bool {
         match &self.doc.nodes[idx] {
-            Node::Scalar { value, tag, plain_implicit } => {
+            Node::Scalar {
+                value,
+                tag,
+                plain_implicit,
+            } => {
                 value == "<<"
-                    && ((*plain_implicit && tag.is_none()) || tag.as_deref() == Some(&format!("{TAG_PREFIX}merge")))
+                    && ((*plain_implicit && tag.is_none())
+                        || tag.as_deref() == Some(&format!("{TAG_PREFIX}merge")))
             }
             _ => false,
         }
@@ -350,7 +430,11 @@ impl Decoder<'_> {
     }
 
     fn want_map(&self, idx: usize) -> Error {
-        self.err(idx, ErrorKind::Decode, "yaml: map merge requires map or sequence of maps as the value".into())
+        self.err(
+            idx,
+            ErrorKind::Decode,
+            "yaml: map merge requires map or sequence of maps as the value".into(),
+        )
     }
 
     fn alias_target_is_map(&self, idx: usize) -> bool {
@@ -407,7 +491,10 @@ impl Decoder<'_> {
                     self.deferred = Some(self.err(
                         idx,
                         ErrorKind::Json,
-                        format!("unsupported map key of type: {ty}, key: {shown}, value: {}", go_sharp_v(val)),
+                        format!(
+                            "unsupported map key of type: {ty}, key: {shown}, value: {}",
+                            go_sharp_v(val)
+                        ),
                     ));
                 }
                 return None;
@@ -425,12 +512,16 @@ fn go_sharp_v(v: &Yaml) -> String {
         Yaml::Uint(u) => format!("0x{u:x}"),
         Yaml::Float(f) => crate::float::format_float_g(*f),
         Yaml::String(s) => format!("{s:?}"),
-        Yaml::Seq(items) => {
-            format!("[]interface {{}}{{{}}}", items.iter().map(go_sharp_v).collect::<Vec<_>>().join(", "))
-        }
+        Yaml::Seq(items) => format!(
+            "[]interface {{}}{{{}}}",
+            items.iter().map(go_sharp_v).collect::<Vec<_>>().join(", ")
+        ),
         Yaml::Map(m) => format!(
             "map[interface {{}}]interface {{}}{{{}}}",
-            m.iter().map(|(k, v)| format!("{k:?}:{}", go_sharp_v(v))).collect::<Vec<_>>().join(", ")
+            m.iter()
+                .map(|(k, v)| format!("{k:?}:{}", go_sharp_v(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -459,7 +550,11 @@ fn decode_docs(docs: &[Doc], limits: &Limits) -> Result<Vec<Yaml>, Error> {
     Ok(out)
 }
 
-pub(crate) fn parse_documents_bytes(input: &[u8], limits: &Limits, first_only: bool) -> Result<Vec<Yaml>, Error> {
+pub(crate) fn parse_documents_bytes(
+    input: &[u8],
+    limits: &Limits,
+    first_only: bool,
+) -> Result<Vec<Yaml>, Error> {
     let docs = compose(input, limits, if first_only { 1 } else { usize::MAX })?;
     decode_docs(&docs, limits)
 }
@@ -473,7 +568,9 @@ pub fn parse_documents(input: &[u8], limits: &Limits) -> Result<Vec<Yaml>, Error
 /// The first document only, as `yaml.Unmarshal` reads it (later documents are not even
 /// parsed). `None` for an empty stream.
 pub fn parse_first(input: &[u8], limits: &Limits) -> Result<Option<Yaml>, Error> {
-    Ok(parse_documents_bytes(input, limits, true)?.into_iter().next())
+    Ok(parse_documents_bytes(input, limits, true)?
+        .into_iter()
+        .next())
 }
 
 /// Convert a go-yaml typed tree into what `json.Marshal` + `json.Unmarshal` give back:
@@ -483,7 +580,10 @@ pub fn json_normalize(v: Yaml) -> Result<Yaml, Error> {
         match v {
             Yaml::Float(f) if !f.is_finite() => Err(Error::new(
                 ErrorKind::Json,
-                format!("json: unsupported value: {}", crate::float::format_float_g(*f)),
+                format!(
+                    "json: unsupported value: {}",
+                    crate::float::format_float_g(*f)
+                ),
             )),
             Yaml::Seq(s) => s.iter().try_for_each(check),
             Yaml::Map(m) => m.values().try_for_each(check),
@@ -502,28 +602,27 @@ pub fn from_yaml(input: &str) -> Result<Yaml, Error> {
     json_normalize(v)
 }
 
-fn json_type_name(v: &Yaml) -> &'static str {
-    match v {
-        Yaml::Null => "null",
-        Yaml::Bool(_) => "bool",
-        Yaml::Int(_) | Yaml::Uint(_) | Yaml::Float(_) => "number",
-        Yaml::String(_) => "string",
-        Yaml::Seq(_) => "array",
-        Yaml::Map(_) => "object",
-    }
-}
-
 /// A values file as Helm reads it (`chartutil.ReadValues`): like [`from_yaml`], but the
 /// result must be a map; an empty document is an empty map.
 pub fn parse_values(input: &str) -> Result<Map, Error> {
+    yaml_object(input, "common.Values")
+}
+
+/// Helm's `fromYaml`: like [`parse_values`] with Go's `map[string]interface {}` in the
+/// shape error (Helm turns an error into `{"Error": helm_message}`).
+pub fn from_yaml_object(input: &str) -> Result<Map, Error> {
+    yaml_object(input, "map[string]interface {}")
+}
+
+fn yaml_object(input: &str, go_type: &str) -> Result<Map, Error> {
     match from_yaml(input)? {
         Yaml::Null => Ok(Map::new()),
         Yaml::Map(m) => Ok(m),
         other => Err(Error::new(
             ErrorKind::Shape,
             format!(
-                "while decoding JSON: json: cannot unmarshal {} into Go value of type common.Values",
-                json_type_name(&other)
+                "while decoding JSON: json: cannot unmarshal {} into Go value of type {go_type}",
+                other.json_type_name()
             ),
         )),
     }

@@ -19,8 +19,12 @@ pub(crate) const TAG_PREFIX: &str = "tag:yaml.org,2002:";
 fn lookup(s: &str) -> Option<ResolvedScalar> {
     use ResolvedScalar::*;
     Some(match s {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Bool(true),
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => Bool(false),
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Bool(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Bool(false)
+        }
         "" | "~" | "null" | "Null" | "NULL" => Null,
         ".nan" | ".NaN" | ".NAN" => Float(f64::NAN),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Float(f64::INFINITY),
@@ -64,7 +68,11 @@ fn parse_int(s: &str) -> Option<i64> {
     };
     let m = parse_go_base0(rest)?;
     if neg {
-        if m <= i64::MAX as u128 + 1 { Some((-(m as i128)) as i64) } else { None }
+        if m <= i64::MAX as u128 + 1 {
+            Some((-(m as i128)) as i64)
+        } else {
+            None
+        }
     } else if m <= i64::MAX as u128 {
         Some(m as i64)
     } else {
@@ -259,7 +267,8 @@ pub(crate) fn is_timestamp(s: &str) -> bool {
     if h > 23 || mi > 59 || sec > 59 {
         return false;
     }
-    if i < b.len() && (b[i] == b'.' || b[i] == b',') && i + 1 < b.len() && b[i + 1].is_ascii_digit() {
+    if i < b.len() && (b[i] == b'.' || b[i] == b',') && i + 1 < b.len() && b[i + 1].is_ascii_digit()
+    {
         i += 1;
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
@@ -318,7 +327,11 @@ fn resolve_hinted(s: &str, try_timestamp: bool) -> ResolvedScalar {
             if try_timestamp && is_timestamp(s) {
                 return ResolvedScalar::Timestamp;
             }
-            let plain: String = s.chars().filter(|c| *c != '_').collect();
+            let plain: std::borrow::Cow<str> = if s.contains('_') {
+                s.replace('_', "").into()
+            } else {
+                s.into()
+            };
             if let Some(i) = parse_int(&plain) {
                 return ResolvedScalar::Int(i);
             }
@@ -356,8 +369,10 @@ pub(crate) enum Tagged {
 /// go-yaml v2 `resolve(tag, s)` with an explicit (full) tag. Errors carry go-yaml's message.
 pub(crate) fn resolve_tagged(tag: &str, s: &str) -> Result<Tagged, String> {
     let short = tag.strip_prefix(TAG_PREFIX);
-    let resolvable =
-        matches!(short, Some("str") | Some("bool") | Some("int") | Some("float") | Some("timestamp") | Some("null"));
+    let resolvable = matches!(
+        short,
+        Some("str") | Some("bool") | Some("int") | Some("float") | Some("timestamp") | Some("null")
+    );
     if short == Some("binary") {
         return Ok(Tagged::Binary);
     }
@@ -365,8 +380,11 @@ pub(crate) fn resolve_tagged(tag: &str, s: &str) -> Result<Tagged, String> {
         return Ok(Tagged::Verbatim);
     }
     let short = short.unwrap_or_default();
-    let r =
-        if short == "str" { ResolvedScalar::Str } else { resolve_hinted(s, short == "timestamp" || short.is_empty()) };
+    let r = if short == "str" {
+        ResolvedScalar::Str
+    } else {
+        resolve_hinted(s, short == "timestamp" || short.is_empty())
+    };
     let rname = tag_name(&r);
     if rname == short || short == "str" {
         return Ok(Tagged::Value(r));

@@ -31,8 +31,24 @@ impl Yaml {
             Yaml::Int(i) => Yaml::Float(i as f64),
             Yaml::Uint(u) => Yaml::Float(u as f64),
             Yaml::Seq(s) => Yaml::Seq(s.into_iter().map(Yaml::normalize_numbers).collect()),
-            Yaml::Map(m) => Yaml::Map(m.into_iter().map(|(k, v)| (k, v.normalize_numbers())).collect()),
+            Yaml::Map(m) => Yaml::Map(
+                m.into_iter()
+                    .map(|(k, v)| (k, v.normalize_numbers()))
+                    .collect(),
+            ),
             other => other,
+        }
+    }
+
+    /// The JSON type name Go uses in `cannot unmarshal X` messages.
+    pub fn json_type_name(&self) -> &'static str {
+        match self {
+            Yaml::Null => "null",
+            Yaml::Bool(_) => "bool",
+            Yaml::Int(_) | Yaml::Uint(_) | Yaml::Float(_) => "number",
+            Yaml::String(_) => "string",
+            Yaml::Seq(_) => "array",
+            Yaml::Map(_) => "object",
         }
     }
 
@@ -63,6 +79,48 @@ impl Yaml {
     }
 }
 
+impl From<bool> for Yaml {
+    fn from(b: bool) -> Self {
+        Yaml::Bool(b)
+    }
+}
+
+impl From<i64> for Yaml {
+    fn from(i: i64) -> Self {
+        Yaml::Int(i)
+    }
+}
+
+impl From<f64> for Yaml {
+    fn from(f: f64) -> Self {
+        Yaml::Float(f)
+    }
+}
+
+impl From<&str> for Yaml {
+    fn from(s: &str) -> Self {
+        Yaml::String(s.to_string())
+    }
+}
+
+impl From<String> for Yaml {
+    fn from(s: String) -> Self {
+        Yaml::String(s)
+    }
+}
+
+impl From<Vec<Yaml>> for Yaml {
+    fn from(v: Vec<Yaml>) -> Self {
+        Yaml::Seq(v)
+    }
+}
+
+impl From<Map> for Yaml {
+    fn from(m: Map) -> Self {
+        Yaml::Map(m)
+    }
+}
+
 fn is_letter(c: char) -> bool {
     c.is_alphabetic()
 }
@@ -90,14 +148,22 @@ pub fn natural_key_cmp(a: &str, b: &str) -> Ordering {
 }
 
 fn natural_less(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // Same algorithm without allocating: every byte is a character.
+        return natural_less_slices(a.as_bytes(), b.as_bytes(), |c| c as char);
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    natural_less_slices(&ar, &br, |c| c)
+}
+
+fn natural_less_slices<T: Copy + PartialEq>(ar: &[T], br: &[T], ch: impl Fn(T) -> char) -> bool {
     let n = ar.len().min(br.len());
     for i in 0..n {
-        let (ca, cb) = (ar[i], br[i]);
-        if ca == cb {
+        if ar[i] == br[i] {
             continue;
         }
+        let (ca, cb) = (ch(ar[i]), ch(br[i]));
         let (la, lb) = (is_letter(ca), is_letter(cb));
         if la && lb {
             return ca < cb;
@@ -111,9 +177,9 @@ fn natural_less(a: &str, b: &str) -> bool {
             // A zero inside a longer number (preceded by a non-zero digit) counts as a digit
             // of that number, so start both accumulators at one.
             let mut j = i;
-            while j > 0 && is_digit(ar[j - 1]) {
+            while j > 0 && is_digit(ch(ar[j - 1])) {
                 j -= 1;
-                if ar[j] != '0' {
+                if ch(ar[j]) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -121,13 +187,13 @@ fn natural_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(digit_value(ar[ai]));
+        while ai < ar.len() && is_digit(ch(ar[ai])) {
+            an = an.wrapping_mul(10).wrapping_add(digit_value(ch(ar[ai])));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(digit_value(br[bi]));
+        while bi < br.len() && is_digit(ch(br[bi])) {
+            bn = bn.wrapping_mul(10).wrapping_add(digit_value(ch(br[bi])));
             bi += 1;
         }
         if an != bn {
@@ -139,4 +205,21 @@ fn natural_less(a: &str, b: &str) -> bool {
         return ca < cb;
     }
     ar.len() < br.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_example() {
+        let mut keys = vec!["b", "a10", "a9", "a", "B", "10", "9", ""];
+        keys.sort_by(|a, b| natural_key_cmp(a, b));
+        assert_eq!(keys, ["", "9", "10", "B", "a", "a9", "a10", "b"]);
+        // Non-letters before letters; equal numbers: shorter digit run first.
+        assert_eq!(natural_key_cmp("a-b", "a0"), Ordering::Less);
+        assert_eq!(natural_key_cmp("1", "01"), Ordering::Less);
+        assert_eq!(natural_key_cmp("x9y10", "x10y2"), Ordering::Less);
+        assert_eq!(natural_key_cmp("é", "ä"), Ordering::Greater);
+    }
 }

@@ -1,11 +1,14 @@
 //! go-yaml v2 typing (before the JSON normalisation), errors with positions, and limits.
 
 use goyaml::{
-    ErrorKind, Limits, Map, Yaml, from_yaml, json_normalize, parse_documents, parse_first, parse_values, to_json,
+    ErrorKind, Limits, Map, Yaml, from_yaml, json_normalize, parse_documents, parse_first,
+    parse_values, to_json,
 };
 
 fn typed(input: &str) -> Yaml {
-    parse_first(input.as_bytes(), &Limits::default()).unwrap().unwrap()
+    parse_first(input.as_bytes(), &Limits::default())
+        .unwrap()
+        .unwrap()
 }
 
 fn v(input: &str) -> Yaml {
@@ -61,7 +64,10 @@ fn merge_precedence_is_go_yaml_v2() {
 #[test]
 fn normalisation_makes_every_number_float() {
     let t = json_normalize(typed("a: 1\nb: [2, 9223372036854775808]\n")).unwrap();
-    assert_eq!(to_json(&t).unwrap(), r#"{"a":1,"b":[2,9223372036854776000]}"#);
+    assert_eq!(
+        to_json(&t).unwrap(),
+        r#"{"a":1,"b":[2,9223372036854776000]}"#
+    );
     assert_eq!(t.get("a"), Some(&Yaml::Float(1.0)));
     assert_eq!(from_yaml("").unwrap(), Yaml::Null);
     assert_eq!(from_yaml("- 1").unwrap(), Yaml::Seq(vec![Yaml::Float(1.0)]));
@@ -82,21 +88,33 @@ fn multi_document_streams() {
 #[test]
 fn errors_name_line_and_column() {
     let e = from_yaml("a: 1\nb: 2\nc: d: e\n").unwrap_err();
-    assert_eq!(e.go_message(), "yaml: line 3: mapping values are not allowed in this context");
+    assert_eq!(
+        e.go_message(),
+        "yaml: line 3: mapping values are not allowed in this context"
+    );
     assert_eq!((e.line, e.column), (Some(3), Some(5)));
-    assert_eq!(e.to_string(), "yaml: line 3: mapping values are not allowed in this context (at line 3, column 5)");
+    assert_eq!(
+        e.to_string(),
+        "yaml: line 3: mapping values are not allowed in this context (at line 3, column 5)"
+    );
     let e = from_yaml("a:\n  b: 1\n  c: [1, *zz]\n").unwrap_err();
     assert_eq!(e.go_message(), "yaml: unknown anchor 'zz' referenced");
     assert_eq!((e.line, e.column), (Some(3), Some(10)));
     let e = from_yaml("x: 1\ny: .inf\n").unwrap_err();
-    assert_eq!(e.helm_message(), "error converting YAML to JSON: json: unsupported value: +Inf");
+    assert_eq!(
+        e.helm_message(),
+        "error converting YAML to JSON: json: unsupported value: +Inf"
+    );
     let e = from_yaml("a: !!int abc\n").unwrap_err();
     assert_eq!((e.kind, e.line), (ErrorKind::Decode, Some(1)));
 }
 
 #[test]
 fn limit_input_size() {
-    let limits = Limits { max_input_bytes: 10, ..Limits::default() };
+    let limits = Limits {
+        max_input_bytes: 10,
+        ..Limits::default()
+    };
     let e = parse_first(b"a: 12345678901\n", &limits).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Limit);
     assert!(e.go_message().contains("exceeds the limit of 10 bytes"));
@@ -108,22 +126,27 @@ fn limit_depth() {
     let e = parse_first(deep.as_bytes(), &Limits::default()).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Limit);
     assert_eq!(e.line, Some(1));
-    assert_eq!(e.column, Some(1001));
-    assert!(e.go_message().contains("exceeded max depth of 1000"));
-    let block: String = (0..1200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    assert_eq!(e.column, Some(257));
+    assert!(e.go_message().contains("exceeded max depth of 256"));
+    let block: String = (0..300).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
     let e = parse_first(block.as_bytes(), &Limits::default()).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Limit);
-    let ok = format!("{}{}", "[".repeat(500), "]".repeat(500));
+    let ok = format!("{}{}", "[".repeat(250), "]".repeat(250));
     assert!(parse_first(ok.as_bytes(), &Limits::default()).is_ok());
 }
 
 #[test]
 fn limit_alias_expansion_billion_laughs() {
-    let mut doc = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut doc = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
     let mut prev = "a";
     for n in names {
-        doc.push_str(&format!("{n}: &{n} [{}]\n", vec![format!("*{prev}"); 9].join(",")));
+        doc.push_str(&format!(
+            "{n}: &{n} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
         prev = n;
     }
     let e = parse_first(doc.as_bytes(), &Limits::default()).unwrap_err();
@@ -131,8 +154,15 @@ fn limit_alias_expansion_billion_laughs() {
     assert_eq!(e.go_message(), "yaml: document contains excessive aliasing");
     assert!(e.line.is_some() && e.column.is_some());
     // An explicit node budget also applies.
-    let limits = Limits { max_nodes: 50, ..Limits::default() };
-    let e = parse_first(b"a: &a [1,2,3,4,5,6,7,8,9,10]\nb: [*a, *a, *a, *a, *a]\n", &limits).unwrap_err();
+    let limits = Limits {
+        max_nodes: 50,
+        ..Limits::default()
+    };
+    let e = parse_first(
+        b"a: &a [1,2,3,4,5,6,7,8,9,10]\nb: [*a, *a, *a, *a, *a]\n",
+        &limits,
+    )
+    .unwrap_err();
     assert!(e.go_message().contains("more than 50 nodes"));
     // Moderate alias use is fine.
     assert!(parse_first(b"a: &a [1,2]\nb: [*a, *a]\n", &Limits::default()).is_ok());
@@ -162,4 +192,42 @@ fn garbage_never_panics() {
         goyaml::fuzz_parse_yaml(input);
         goyaml::fuzz_parse_json(input);
     }
+}
+
+#[test]
+fn limit_depth_after_alias_expansion() {
+    // Each level nests the previous anchor one level deeper: 30 lines of depth ~30 each
+    // expand far beyond the 1000-level limit without any single collection being deep.
+    let mut doc = String::from(
+        "l0: &l0 [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+    );
+    for i in 1..40 {
+        doc.push_str(&format!(
+            "l{i}: &l{i} [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[*l{}]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+            i - 1
+        ));
+    }
+    let e = parse_first(doc.as_bytes(), &Limits::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit);
+    assert!(e.go_message().contains("exceeded max depth of 256"), "{e}");
+}
+
+#[test]
+fn writers_refuse_absurd_nesting() {
+    let mut v = Yaml::Null;
+    for _ in 0..1500 {
+        v = Yaml::Seq(vec![v]);
+    }
+    assert_eq!(goyaml::to_yaml(&v).unwrap_err().kind, ErrorKind::Limit);
+    assert_eq!(to_json(&v).unwrap_err().kind, ErrorKind::Limit);
+    let mut ok = Yaml::Null;
+    for _ in 0..250 {
+        ok = Yaml::Seq(vec![ok]);
+    }
+    assert!(goyaml::to_yaml(&ok).is_ok());
+    let deep_json = format!("{}{}", "[".repeat(1500), "]".repeat(1500));
+    assert_eq!(
+        goyaml::from_json(&deep_json).unwrap_err().kind,
+        ErrorKind::Limit
+    );
 }

@@ -128,6 +128,63 @@ rc("deep_flow", "a: " + "[" * 50 + "]" * 50 + "\n")
 rc("big_ints_in_list", "a: [1, 2.0, 3.5, 1e6, 100000000000000000000]\n")
 rc("html", "a: \"<b>&</b>\"\nb: \"\\u2028\"\n")
 
+def random_read_cases(n, seed=1128):
+    """Deterministic pseudo-random YAML documents: block and flow nesting, anchors, aliases,
+    merge keys, tags and YAML 1.1 scalars."""
+    import random
+    rnd = random.Random(seed)
+    scalars = BOOLS + NUMBERS + NULLS[:5] + STAMPS[:4] + [
+        "plain text", "a b c", "'single ''q'''", '"dq \\u00e9 \\t"', "!!str 12", "!!int '3'",
+        "!!float 2", "x:y", "-x", "é", "0.5e3", "1_2_3", "0x_A", "+.5", "~"]
+    keys = ["a", "b", "on", "yes", "1", "1.5", "key", "k2", "10", "9", "true", "0x1", "'q'", "n"]
+
+    def flow(depth):
+        r = rnd.random()
+        if depth > 2 or r < 0.5:
+            return rnd.choice(scalars) or "''"
+        if r < 0.75:
+            return "[" + ", ".join(flow(depth + 1) for _ in range(rnd.randint(0, 3))) + "]"
+        return "{" + ", ".join("%s: %s" % (rnd.choice(keys), flow(depth + 1))
+                               for _ in range(rnd.randint(0, 3))) + "}"
+
+    def block(indent, depth, anchors):
+        lines = []
+        pad = " " * indent
+        for _ in range(rnd.randint(1, 4)):
+            k = rnd.choice(keys)
+            r = rnd.random()
+            if depth < 3 and r < 0.3:
+                anc = ""
+                if rnd.random() < 0.3:
+                    name = "a%d" % len(anchors)
+                    anchors.append(name)
+                    anc = " &" + name
+                lines.append("%s%s:%s" % (pad, k, anc))
+                lines.extend(block(indent + 2, depth + 1, anchors))
+            elif depth < 3 and r < 0.45:
+                lines.append("%s%s:" % (pad, k))
+                for _ in range(rnd.randint(1, 3)):
+                    lines.append("%s- %s" % (pad, flow(2)))
+            elif anchors and r < 0.55:
+                if rnd.random() < 0.5:
+                    lines.append("%s<<: *%s" % (pad, rnd.choice(anchors)))
+                else:
+                    lines.append("%s%s: *%s" % (pad, k, rnd.choice(anchors)))
+            elif r < 0.65:
+                lines.append("%s%s: |%s" % (pad, k, rnd.choice(["", "-", "+"])))
+                lines.append("%s  text line" % pad)
+                lines.append("%s   more" % pad)
+            else:
+                lines.append("%s%s: %s" % (pad, k, flow(0)))
+        return lines
+
+    return [("rand_%03d" % i, "\n".join(block(0, 0, [])) + "\n") for i in range(n)]
+
+
+for _name, _text in random_read_cases(300):
+    rc(_name, _text)
+
+
 # ------------------------------------------------------------------ writing cases
 WRITE_CASES = []
 
@@ -235,6 +292,44 @@ wc("json_html", {"h": "<b>&amp;</b>", "u": "\u2028\u2029", "c": "\u0001\u001f\b\
 wc("reparse_in_map", {"a\u0085b": ["x\u0085y", {"k": "\u0085"}], "n": 1.5})
 wc("json_keys", {"b": 1, "a": 2, "B": 3, "10": 4, "9": 5, "": 6})
 
+
+
+def random_cases(n, seed=20261128):
+    """Deterministic pseudo-random strings and trees aimed at folding and quoting rules."""
+    import random
+    rnd = random.Random(seed)
+    alphabet = ["a", "b", "x", "Z", "0", "1", " ", " ", " ", "  ", ":", "#", "-", "'", "\"", "\\",
+                "\t", "\n", "\n\n", "é", "日", "😀", "?", ",", "[", "{", "&", "*", "!", "|", ">",
+                "%", "@", "`", ".", "~", "yes", "1.5", "null", "\u2028", "\u00a0"]
+
+    def rstr():
+        kind = rnd.random()
+        if kind < 0.5:
+            words = [rnd.choice(["a", "bb", "ccc", "dddd", "e" * rnd.randint(5, 30)])
+                     for _ in range(rnd.randint(5, 40))]
+            sep = rnd.choice([" ", " ", "  ", " : ", " # ", "\n"])
+            t = sep.join(words)
+            if rnd.random() < 0.3:
+                t = rnd.choice(alphabet) + t
+            if rnd.random() < 0.2:
+                t = t + rnd.choice(alphabet)
+            return t
+        return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+
+    def rtree(depth):
+        r = rnd.random()
+        if depth > 3 or r < 0.4:
+            return rstr()
+        if r < 0.7:
+            return {rstr()[:rnd.choice([5, 20, 140])]: rtree(depth + 1) for _ in range(rnd.randint(1, 4))}
+        return [rtree(depth + 1) for _ in range(rnd.randint(1, 4))]
+
+    return [("rand_%03d" % i, rtree(0)) for i in range(n)]
+
+
+for _name, _value in random_cases(300):
+    wc(_name, _value)
+
 SEP = "@@GOYAML@@"
 
 
@@ -274,8 +369,56 @@ def render_write_cases():
     cases = []
     for name, value in WRITE_CASES:
         r = results[name]
+        if name.startswith("rand_"):
+            # keep the file small: the random trees target toYaml's folding and quoting
+            r = {"toYaml": r["toYaml"]}
         cases.append({"name": name, "value_json": json.dumps(value), **r})
     return cases
+
+# ------------------------------------------------------------------ fromJson / fromYaml cases
+JSON_CASES = [
+    '{"a":1,"b":[1,2.5,"x"],"c":{"d":null}}', '{}', '{"a":1,"a":2}', '[1,2]', '"str"', '1', 'null',
+    '', ' ', '{', '{"a":}', '{"a" 1}', '[1 2]', '{1:2}', '{"a":1} x', 'tru', 'nul', 'x',
+    '{"a":1e400}', '{"a":-0}', '{"a":12345678901234567890}', '{"a":1.0e-7}', '{"a":01}',
+    '{"a":1.}', '{"a":-}', '{"a":"\\u00e9\\ud83d\\ude00\\ud800"}', '{"a":"\\x"}', '{"a":"\t"}',
+    '{"a":"<>&\\u2028"}', '{"a":[]}', '{"a":true,"b":false}', '  {"a" : [ 1 , { } ] }  ',
+    '{"a":"\\/\\b\\f\\n\\r\\t"}', '{"a":1E+2}', '{"a":"\\u12"}', '[', ']',
+]
+FROM_YAML_CASES = [
+    "a: 1\nb: [x, y]\n", "", "- a\n- b\n", "x", "a: .inf\n", "a: b: c\n", "on: yes\n",
+    "a: 010\nb: 0x1F\nc: 1e3\n", "a: &x 1\nb: *x\n", "{a: [1, {b: 2}]}",
+]
+
+
+def render_from_cases():
+    tmp = tempfile.mkdtemp(prefix="goyaml-golden-")
+    try:
+        os.makedirs(os.path.join(tmp, "templates"))
+        with open(os.path.join(tmp, "Chart.yaml"), "w") as f:
+            f.write("apiVersion: v2\nname: goyaml-golden\nversion: 0.1.0\n")
+        tpl = ("{{- range $k, $v := .Values.json }}%(s)s {{ $k }}\n{{ $v | fromJson | toJson }}\n{{ end }}"
+               "{{- range $k, $v := .Values.yaml }}%(s)s {{ $k }}\n{{ $v | fromYaml | toJson }}\n{{ end }}"
+               "%(s)s END\n") % {"s": SEP}
+        with open(os.path.join(tmp, "templates", "t.yaml"), "w") as f:
+            f.write(tpl)
+        chart = helm.Chart.load(tmp)
+        values = {"json": {"j%03d" % i: t for i, t in enumerate(JSON_CASES)},
+                  "yaml": {"y%03d" % i: t for i, t in enumerate(FROM_YAML_CASES)}}
+        out = chart.render(values=values, name="golden", namespace="default")["goyaml-golden/templates/t.yaml"]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    res = {}
+    for part in out.split(SEP + " ")[1:]:
+        head, _, body = part.partition("\n")
+        if head == "END":
+            continue
+        res[head] = body[:-1]
+    cases = [{"name": "j%03d" % i, "func": "fromJson", "input": t, "toJson": res["j%03d" % i]}
+             for i, t in enumerate(JSON_CASES)]
+    cases += [{"name": "y%03d" % i, "func": "fromYaml", "input": t, "toJson": res["y%03d" % i]}
+              for i, t in enumerate(FROM_YAML_CASES)]
+    return cases
+
 
 
 def read_cases():
@@ -301,6 +444,9 @@ def main():
         f.write("\n")
     with open(os.path.join(a.out, "to_yaml.json"), "w", encoding="utf-8") as f:
         json.dump({"generator": meta, "cases": render_write_cases()}, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    with open(os.path.join(a.out, "from_funcs.json"), "w", encoding="utf-8") as f:
+        json.dump({"generator": meta, "cases": render_from_cases()}, f, indent=1, ensure_ascii=False)
         f.write("\n")
     print("wrote goldens to %s (%d read cases, %d write cases)" % (a.out, len(READ_CASES), len(WRITE_CASES)))
 

@@ -37,8 +37,12 @@ fn tree() -> impl Strategy<Value = Yaml> {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..6).prop_map(Yaml::Seq),
             // A `<<` key is written plain (as go-yaml v2 does) and reads back as a merge key.
-            proptest::collection::btree_map(safe_string().prop_filter("merge key", |k| k != "<<"), inner, 0..6)
-                .prop_map(|m: Map| Yaml::Map(m)),
+            proptest::collection::btree_map(
+                safe_string().prop_filter("merge key", |k| k != "<<"),
+                inner,
+                0..6
+            )
+            .prop_map(|m: Map| Yaml::Map(m)),
         ]
     })
 }

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use tfplugin::{Attribute, Ctx, DataSource, Diagnostic, Diagnostics, Function, Mode, Resource, Schema, Type, Value};
+use tfplugin::{
+    Attribute, Ctx, DataSource, Diagnostic, Diagnostics, Function, Mode, Resource, Schema, Type,
+    Value,
+};
 
 use crate::data_sources::cilium_validation::Validation;
 use crate::functions::config_format::ConfigFormatFunction;
@@ -59,13 +62,19 @@ impl tfplugin::Provider for CiliumProvider {
                 )
             })
             .collect();
-        Schema::new(0, "Settings shared by every resource of the provider.", attrs)
+        Schema::new(
+            0,
+            "Settings shared by every resource of the provider.",
+            attrs,
+        )
     }
 
     fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         let mut d = Vec::new();
         if let Some(Value::String(url)) = config.get("chart_repository")
-            && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with("file://"))
+            && !(url.starts_with("https://")
+                || url.starts_with("http://")
+                || url.starts_with("file://"))
         {
             d.push(
                 Diagnostic::error(

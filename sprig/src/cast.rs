@@ -24,7 +24,7 @@ pub fn parse_int_base0(s: &str) -> Option<i64> {
     } else {
         (10, lower.clone(), false)
     };
-    if digits.contains('_') && (!prefixed || !underscores_ok(&digits)) {
+    if digits.contains('_') && !underscores_ok(&digits, prefixed) {
         return None;
     }
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
@@ -33,7 +33,11 @@ pub fn parse_int_base0(s: &str) -> Option<i64> {
     }
     let mag = u64::from_str_radix(&clean, base).ok()?;
     if neg {
-        if mag <= 1u64 << 63 { Some((mag as i128).wrapping_neg() as i64) } else { None }
+        if mag <= 1u64 << 63 {
+            Some((mag as i128).wrapping_neg() as i64)
+        } else {
+            None
+        }
     } else if mag <= i64::MAX as u64 {
         Some(mag as i64)
     } else {
@@ -41,11 +45,11 @@ pub fn parse_int_base0(s: &str) -> Option<i64> {
     }
 }
 
-fn underscores_ok(digits: &str) -> bool {
-    // '_' must separate digits: not first, not last, not doubled (the prefix counts as a
-    // digit position, so "0x_1" is fine in Go).
+fn underscores_ok(digits: &str, prefixed: bool) -> bool {
+    // '_' must separate digits: not last, not doubled, not first unless a base prefix
+    // precedes it ("0x_1" is fine in Go, "_1" is not).
     let b = digits.as_bytes();
-    if b.last() == Some(&b'_') {
+    if b.last() == Some(&b'_') || (!prefixed && b.first() == Some(&b'_')) {
         return false;
     }
     !digits.contains("__")
@@ -100,7 +104,11 @@ pub fn parse_float(s: &str) -> Option<f64> {
         "nan" => return Some(f64::NAN),
         _ => {}
     }
-    if body.is_empty() || !body.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-')) {
+    if body.is_empty()
+        || !body
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-'))
+    {
         return None;
     }
     body.parse::<f64>().ok().map(|f| sign * f)
@@ -115,10 +123,18 @@ pub fn format_float_v(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     // Shortest round-trip digits from Rust's `{:e}`: "d.ddde±x".
     let e = format!("{:e}", f.abs());
@@ -181,7 +197,9 @@ mod tests {
         assert_eq!(parse_int_base0("0x1F"), Some(31));
         assert_eq!(parse_int_base0("010"), Some(8));
         assert_eq!(parse_int_base0("0b101"), Some(5));
-        assert_eq!(parse_int_base0("1_000"), None);
+        assert_eq!(parse_int_base0("1_000"), Some(1000));
+        assert_eq!(parse_int_base0("_1"), None);
+        assert_eq!(parse_int_base0("1__0"), None);
         assert_eq!(parse_int_base0("0x_1F"), Some(31));
         assert_eq!(parse_int_base0("-9223372036854775808"), Some(i64::MIN));
         assert_eq!(parse_int_base0("9223372036854775808"), None);

@@ -85,12 +85,19 @@ pub fn parse_duration(orig: &str) -> Result<i64, String> {
             k += 1;
         }
         if k == 0 {
-            return Err(format!("time: missing unit in duration {}", crate::text::go_quote(orig)));
+            return Err(format!(
+                "time: missing unit in duration {}",
+                crate::text::go_quote(orig)
+            ));
         }
         let u = String::from_utf8_lossy(&s[..k]).into_owned();
         s = &s[k..];
         let unit = unit_ns(&u).ok_or_else(|| {
-            format!("time: unknown unit {} in duration {}", crate::text::go_quote(&u), crate::text::go_quote(orig))
+            format!(
+                "time: unknown unit {} in duration {}",
+                crate::text::go_quote(&u),
+                crate::text::go_quote(orig)
+            )
         })?;
         if v > LIMIT / unit {
             return Err(invalid(orig));
@@ -180,13 +187,25 @@ mod tests {
         assert_eq!(parse_duration(".5s").unwrap(), 500_000_000);
         assert_eq!(parse_duration("0").unwrap(), 0);
         assert_eq!(parse_duration("1µs").unwrap(), 1000);
-        assert_eq!(parse_duration("bogus").unwrap_err(), "time: invalid duration \"bogus\"");
-        assert_eq!(parse_duration("1").unwrap_err(), "time: missing unit in duration \"1\"");
-        assert_eq!(parse_duration("1x").unwrap_err(), "time: unknown unit \"x\" in duration \"1x\"");
+        assert_eq!(
+            parse_duration("bogus").unwrap_err(),
+            "time: invalid duration \"bogus\""
+        );
+        assert_eq!(
+            parse_duration("1").unwrap_err(),
+            "time: missing unit in duration \"1\""
+        );
+        assert_eq!(
+            parse_duration("1x").unwrap_err(),
+            "time: unknown unit \"x\" in duration \"1x\""
+        );
         assert!(parse_duration("").is_err());
         assert!(parse_duration("99999999999999999999h").is_err());
         assert!(parse_duration("3000000h").is_err());
-        assert_eq!(parse_duration("-2562047h47m16.854775808s").unwrap(), i64::MIN);
+        assert_eq!(
+            parse_duration("-2562047h47m16.854775808s").unwrap(),
+            i64::MIN
+        );
     }
 
     #[test]

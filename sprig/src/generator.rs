@@ -59,7 +59,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
         match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-            Ok(d) => Timestamp { secs: d.as_secs() as i64, nanos: d.subsec_nanos() },
+            Ok(d) => Timestamp {
+                secs: d.as_secs() as i64,
+                nanos: d.subsec_nanos(),
+            },
             Err(_) => Timestamp::default(),
         }
     }
@@ -160,7 +163,12 @@ pub struct DefaultGenerator {
 
 impl DefaultGenerator {
     pub fn new(source: Arc<dyn RandomSource>, clock: Arc<dyn Clock>) -> Self {
-        DefaultGenerator { source, clock, cert_rsa_bits: pki::RSA_BITS_DEFAULT, private_key_rsa_bits: 4096 }
+        DefaultGenerator {
+            source,
+            clock,
+            cert_rsa_bits: pki::RSA_BITS_DEFAULT,
+            private_key_rsa_bits: 4096,
+        }
     }
 
     /// Seeded source and fixed clock: fully reproducible.
@@ -196,7 +204,15 @@ impl DefaultGenerator {
     ) -> CertTemplate<'a> {
         let mut serial = [0u8; 16];
         self.source.fill(&mut serial);
-        CertTemplate { cn, ips, dns, days, is_ca, serial, now: self.clock.now() }
+        CertTemplate {
+            cn,
+            ips,
+            dns,
+            days,
+            is_ca,
+            serial,
+            now: self.clock.now(),
+        }
     }
 }
 
@@ -208,8 +224,18 @@ impl Generator for DefaultGenerator {
     fn ca(&self, cn: &str, days: i64, key: Option<&str>) -> Result<CertPair, PkiError> {
         let k = self.new_or_parsed_key(key)?;
         let t = self.template(cn, &[], &[], days, true);
-        let cert = pki::create_certificate(&t, &k, &Issuer { key: &k, cert_pem: None })?;
-        Ok(CertPair { cert, key: k.to_pem()? })
+        let cert = pki::create_certificate(
+            &t,
+            &k,
+            &Issuer {
+                key: &k,
+                cert_pem: None,
+            },
+        )?;
+        Ok(CertPair {
+            cert,
+            key: k.to_pem()?,
+        })
     }
 
     fn self_signed(
@@ -222,8 +248,18 @@ impl Generator for DefaultGenerator {
     ) -> Result<CertPair, PkiError> {
         let k = self.new_or_parsed_key(key)?;
         let t = self.template(cn, ips, dns, days, false);
-        let cert = pki::create_certificate(&t, &k, &Issuer { key: &k, cert_pem: None })?;
-        Ok(CertPair { cert, key: k.to_pem()? })
+        let cert = pki::create_certificate(
+            &t,
+            &k,
+            &Issuer {
+                key: &k,
+                cert_pem: None,
+            },
+        )?;
+        Ok(CertPair {
+            cert,
+            key: k.to_pem()?,
+        })
     }
 
     fn signed(
@@ -235,18 +271,30 @@ impl Generator for DefaultGenerator {
         ca: &CertPair,
         key: Option<&str>,
     ) -> Result<CertPair, PkiError> {
-        let ca_key =
-            PrivateKey::from_pem(&ca.key).map_err(|e| PkiError(format!("error parsing CA private key: {e}")))?;
+        let ca_key = PrivateKey::from_pem(&ca.key)
+            .map_err(|e| PkiError(format!("error parsing CA private key: {e}")))?;
         let k = self.new_or_parsed_key(key)?;
         let t = self.template(cn, ips, dns, days, false);
-        let cert = pki::create_certificate(&t, &k, &Issuer { key: &ca_key, cert_pem: Some(&ca.cert) })?;
-        Ok(CertPair { cert, key: k.to_pem()? })
+        let cert = pki::create_certificate(
+            &t,
+            &k,
+            &Issuer {
+                key: &ca_key,
+                cert_pem: Some(&ca.cert),
+            },
+        )?;
+        Ok(CertPair {
+            cert,
+            key: k.to_pem()?,
+        })
     }
 
     fn random_string(&self, charset: Charset, n: usize) -> String {
         let chars = charset.chars();
         let n = n.min(MAX_RANDOM_STRING_LEN);
-        (0..n).map(|_| chars[self.below(chars.len() as u64) as usize] as char).collect()
+        (0..n)
+            .map(|_| chars[self.below(chars.len() as u64) as usize] as char)
+            .collect()
     }
 
     fn uuid_v4(&self) -> String {
@@ -255,7 +303,14 @@ impl Generator for DefaultGenerator {
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
         let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
     }
 
     fn now(&self) -> Timestamp {
@@ -279,8 +334,8 @@ impl Generator for DefaultGenerator {
     }
 }
 
-/// One recorded result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One recorded result (serde-serialisable, so a caller can keep it, e.g. in state).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     /// sprig function name (`genCA`, `genSignedCert`, `genPrivateKey`, `randAlphaNum`, ...).
     pub function: String,
@@ -291,7 +346,7 @@ pub struct Record {
 }
 
 /// A recorded result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Output {
     Text(String),
     Pair(CertPair),
@@ -316,9 +371,16 @@ impl Replay {
     pub fn new(inner: Arc<dyn Generator>, previous: Vec<Record>) -> Self {
         let mut pending: Pending = HashMap::new();
         for r in previous {
-            pending.entry((r.function, r.args)).or_default().push_back(r.output);
+            pending
+                .entry((r.function, r.args))
+                .or_default()
+                .push_back(r.output);
         }
-        Replay { inner, pending: Mutex::new(pending), log: Mutex::new(Vec::new()) }
+        Replay {
+            inner,
+            pending: Mutex::new(pending),
+            log: Mutex::new(Vec::new()),
+        }
     }
 
     /// The results handed out so far, in call order.
@@ -333,16 +395,24 @@ impl Replay {
         make: impl FnOnce() -> Result<Output, PkiError>,
     ) -> Result<Output, PkiError> {
         let key = (function.to_string(), args);
-        let replayed = self.pending.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&key).and_then(|q| q.pop_front());
+        let replayed = self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(&key)
+            .and_then(|q| q.pop_front());
         let out = match replayed {
             Some(o) => o,
             None => make()?,
         };
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).push(Record {
-            function: key.0,
-            args: key.1,
-            output: out.clone(),
-        });
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Record {
+                function: key.0,
+                args: key.1,
+                output: out.clone(),
+            });
         Ok(out)
     }
 
@@ -356,12 +426,19 @@ impl Replay {
 
 fn cert_args(cn: &str, ips: &[IpAddr], dns: &[String], days: i64) -> Vec<String> {
     let ips: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
-    vec![cn.to_string(), ips.join(","), dns.join(","), days.to_string()]
+    vec![
+        cn.to_string(),
+        ips.join(","),
+        dns.join(","),
+        days.to_string(),
+    ]
 }
 
 impl Generator for Replay {
     fn private_key(&self, kind: &str) -> Result<String, PkiError> {
-        match self.run("genPrivateKey", vec![kind.to_string()], || self.inner.private_key(kind).map(Output::Text))? {
+        match self.run("genPrivateKey", vec![kind.to_string()], || {
+            self.inner.private_key(kind).map(Output::Text)
+        })? {
             Output::Text(t) => Ok(t),
             Output::Pair(_) => Err(PkiError("replayed record is not a key".into())),
         }
@@ -370,9 +447,15 @@ impl Generator for Replay {
     fn ca(&self, cn: &str, days: i64, key: Option<&str>) -> Result<CertPair, PkiError> {
         let mut args = vec![cn.to_string(), days.to_string()];
         args.extend(key.map(str::to_string));
-        let o = self.run(if key.is_some() { "genCAWithKey" } else { "genCA" }, args, || {
-            self.inner.ca(cn, days, key).map(Output::Pair)
-        })?;
+        let o = self.run(
+            if key.is_some() {
+                "genCAWithKey"
+            } else {
+                "genCA"
+            },
+            args,
+            || self.inner.ca(cn, days, key).map(Output::Pair),
+        )?;
         self.pair(o)
     }
 
@@ -386,8 +469,11 @@ impl Generator for Replay {
     ) -> Result<CertPair, PkiError> {
         let mut args = cert_args(cn, ips, dns, days);
         args.extend(key.map(str::to_string));
-        let o =
-            self.run("genSelfSignedCert", args, || self.inner.self_signed(cn, ips, dns, days, key).map(Output::Pair))?;
+        let o = self.run("genSelfSignedCert", args, || {
+            self.inner
+                .self_signed(cn, ips, dns, days, key)
+                .map(Output::Pair)
+        })?;
         self.pair(o)
     }
 
@@ -403,12 +489,18 @@ impl Generator for Replay {
         let mut args = cert_args(cn, ips, dns, days);
         args.push(ca.cert.clone());
         args.extend(key.map(str::to_string));
-        let o = self.run("genSignedCert", args, || self.inner.signed(cn, ips, dns, days, ca, key).map(Output::Pair))?;
+        let o = self.run("genSignedCert", args, || {
+            self.inner
+                .signed(cn, ips, dns, days, ca, key)
+                .map(Output::Pair)
+        })?;
         self.pair(o)
     }
 
     fn random_string(&self, charset: Charset, n: usize) -> String {
-        match self.run(charset.name(), vec![n.to_string()], || Ok(Output::Text(self.inner.random_string(charset, n)))) {
+        match self.run(charset.name(), vec![n.to_string()], || {
+            Ok(Output::Text(self.inner.random_string(charset, n)))
+        }) {
             Ok(Output::Text(t)) => t,
             _ => self.inner.random_string(charset, n),
         }

@@ -17,7 +17,15 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tok {
@@ -87,7 +95,10 @@ fn tokens(layout: &str) -> Vec<(Tok, usize, usize)> {
     let mut i = 0;
     while i < b.len() {
         // fractional seconds: [.,]0+ or [.,]9+ after a seconds field
-        if (b[i] == b'.' || b[i] == b',') && i + 1 < b.len() && (b[i + 1] == b'0' || b[i + 1] == b'9') {
+        if (b[i] == b'.' || b[i] == b',')
+            && i + 1 < b.len()
+            && (b[i + 1] == b'0' || b[i + 1] == b'9')
+        {
             let c = b[i + 1];
             let mut j = i + 1;
             while j < b.len() && b[j] == c {
@@ -188,12 +199,17 @@ pub fn parse(layout: &str, value: &str) -> Result<Timestamp, String> {
             crate::text::go_quote(elem)
         )
     };
-    let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut ns) = (1i64, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32);
+    let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut ns) =
+        (1i64, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32);
     let mut pm: Option<bool> = None;
     let mut offset: i64 = 0;
     let mut v = value;
     fn num(v: &str, min: usize, max: usize) -> Option<(u64, &str)> {
-        let n = v.bytes().take(max).take_while(|b| b.is_ascii_digit()).count();
+        let n = v
+            .bytes()
+            .take(max)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         if n < min {
             return None;
         }
@@ -213,7 +229,11 @@ pub fn parse(layout: &str, value: &str) -> Result<Timestamp, String> {
             }
             Tok::Year2 => {
                 let (n, r) = num(v, 2, 2).ok_or_else(err)?;
-                y = if n >= 69 { 1900 + n as i64 } else { 2000 + n as i64 };
+                y = if n >= 69 {
+                    1900 + n as i64
+                } else {
+                    2000 + n as i64
+                };
                 v = r;
             }
             Tok::MonthLong | Tok::MonthShort => {
@@ -224,7 +244,11 @@ pub fn parse(layout: &str, value: &str) -> Result<Timestamp, String> {
                         v.len() >= m.len() && v[..m.len()].eq_ignore_ascii_case(m)
                     })
                     .ok_or_else(err)?;
-                let l = if tok == Tok::MonthShort { 3 } else { MONTHS[idx].len() };
+                let l = if tok == Tok::MonthShort {
+                    3
+                } else {
+                    MONTHS[idx].len()
+                };
                 mo = idx as u32 + 1;
                 v = &v[l..];
             }
@@ -236,19 +260,30 @@ pub fn parse(layout: &str, value: &str) -> Result<Timestamp, String> {
                         v.len() >= m.len() && v[..m.len()].eq_ignore_ascii_case(m)
                     })
                     .ok_or_else(err)?;
-                let l = if tok == Tok::DayShort { 3 } else { DAYS[idx].len() };
+                let l = if tok == Tok::DayShort {
+                    3
+                } else {
+                    DAYS[idx].len()
+                };
                 v = &v[l..];
             }
             Tok::Month2 | Tok::Month1 => {
                 let (n, r) = num(v, if tok == Tok::Month2 { 2 } else { 1 }, 2).ok_or_else(err)?;
                 if !(1..=12).contains(&n) {
-                    return Err(format!("parsing time {}: month out of range", crate::text::go_quote(value)));
+                    return Err(format!(
+                        "parsing time {}: month out of range",
+                        crate::text::go_quote(value)
+                    ));
                 }
                 mo = n as u32;
                 v = r;
             }
             Tok::Day2 | Tok::Day1 | Tok::DayPad => {
-                let vv = if tok == Tok::DayPad { v.strip_prefix(' ').unwrap_or(v) } else { v };
+                let vv = if tok == Tok::DayPad {
+                    v.strip_prefix(' ').unwrap_or(v)
+                } else {
+                    v
+                };
                 let (n, r) = num(vv, if tok == Tok::Day2 { 2 } else { 1 }, 2).ok_or_else(err)?;
                 d = n as u32;
                 v = r;
@@ -343,11 +378,18 @@ pub fn parse(layout: &str, value: &str) -> Result<Timestamp, String> {
         }
     }
     if !v.is_empty() {
-        return Err(format!("parsing time {}: extra text: {}", crate::text::go_quote(value), crate::text::go_quote(v)));
+        return Err(format!(
+            "parsing time {}: extra text: {}",
+            crate::text::go_quote(value),
+            crate::text::go_quote(v)
+        ));
     }
     if let Some(p) = pm {
         if h > 12 {
-            return Err(format!("parsing time {}: hour out of range", crate::text::go_quote(value)));
+            return Err(format!(
+                "parsing time {}: hour out of range",
+                crate::text::go_quote(value)
+            ));
         }
         if p && h < 12 {
             h += 12;
@@ -357,7 +399,11 @@ pub fn parse(layout: &str, value: &str) -> Result<Timestamp, String> {
     }
     let dim = [
         31,
-        if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 { 29 } else { 28 },
+        if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
+            29
+        } else {
+            28
+        },
         31,
         30,
         31,
@@ -370,12 +416,19 @@ pub fn parse(layout: &str, value: &str) -> Result<Timestamp, String> {
         31,
     ];
     if d < 1 || d > dim[mo as usize - 1] {
-        return Err(format!("parsing time {}: day out of range", crate::text::go_quote(value)));
+        return Err(format!(
+            "parsing time {}: day out of range",
+            crate::text::go_quote(value)
+        ));
     }
     if h > 23 || mi > 59 || s > 59 {
-        return Err(format!("parsing time {}: hour out of range", crate::text::go_quote(value)));
+        return Err(format!(
+            "parsing time {}: hour out of range",
+            crate::text::go_quote(value)
+        ));
     }
-    let secs = days_from_civil(y, mo, d) * 86_400 + h as i64 * 3600 + mi as i64 * 60 + s as i64 - offset;
+    let secs =
+        days_from_civil(y, mo, d) * 86_400 + h as i64 * 3600 + mi as i64 * 60 + s as i64 - offset;
     Ok(Timestamp { secs, nanos: ns })
 }
 
@@ -388,9 +441,24 @@ mod tests {
         let t = parse("2006-01-02", "2024-03-05").unwrap();
         assert_eq!(t.secs, 1_709_596_800); // corpus: unixEpoch → 1709596800
         assert_eq!(format(t, "2006-01-02 15:04 MST"), "2024-03-05 00:00 UTC");
-        assert_eq!(format(Timestamp { secs: 86_400, nanos: 0 }, "2006-01-02 15:04:05"), "1970-01-02 00:00:00");
         assert_eq!(
-            format(Timestamp { secs: 1_709_650_862, nanos: 120_000_000 }, "Mon Jan _2 3:04:05.000 PM -07:00 .999"),
+            format(
+                Timestamp {
+                    secs: 86_400,
+                    nanos: 0
+                },
+                "2006-01-02 15:04:05"
+            ),
+            "1970-01-02 00:00:00"
+        );
+        assert_eq!(
+            format(
+                Timestamp {
+                    secs: 1_709_650_862,
+                    nanos: 120_000_000
+                },
+                "Mon Jan _2 3:04:05.000 PM -07:00 .999"
+            ),
             "Tue Mar  5 3:01:02.120 PM +00:00 .12"
         );
         assert_eq!(

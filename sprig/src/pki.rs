@@ -23,7 +23,7 @@ use crate::time::Timestamp;
 pub const RSA_BITS_DEFAULT: usize = 2048;
 
 /// PEM-encoded certificate and private key (the `.Cert` and `.Key` of sprig's object).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CertPair {
     pub cert: String,
     pub key: String,
@@ -125,7 +125,11 @@ fn name(cn: &str) -> Vec<u8> {
     if cn.is_empty() {
         return seq(&[]);
     }
-    let tag = if cn.chars().all(is_printable) { 0x13 } else { 0x0c };
+    let tag = if cn.chars().all(is_printable) {
+        0x13
+    } else {
+        0x0c
+    };
     let atv = seq(&[oid(&[2, 5, 4, 3]), tlv(tag, cn.as_bytes())]);
     seq(&[tlv(0x31, &atv)])
 }
@@ -133,7 +137,15 @@ fn name(cn: &str) -> Vec<u8> {
 fn time_der(t: i64) -> Vec<u8> {
     let (y, mo, d, h, mi, s) = crate::time::civil_from_unix(t);
     if (1950..2050).contains(&y) {
-        let txt = format!("{:02}{:02}{:02}{:02}{:02}{:02}Z", y.rem_euclid(100), mo, d, h, mi, s);
+        let txt = format!(
+            "{:02}{:02}{:02}{:02}{:02}{:02}Z",
+            y.rem_euclid(100),
+            mo,
+            d,
+            h,
+            mi,
+            s
+        );
         tlv(0x17, txt.as_bytes())
     } else {
         let txt = format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z");
@@ -224,7 +236,10 @@ fn cert_info(der: &[u8]) -> Option<CertInfo> {
         }
         r = next;
     }
-    Some(CertInfo { subject: subject.to_vec(), ski })
+    Some(CertInfo {
+        subject: subject.to_vec(),
+        ski,
+    })
 }
 
 // ------------------------------------------------------------------ PEM
@@ -260,7 +275,11 @@ pub fn pem_decode(text: &str) -> Option<(String, Vec<u8>)> {
 
 impl PrivateKey {
     /// Generates a key: `rsa` (bits), `ecdsa` (P-256) or `ed25519`.
-    pub fn generate<R: RngCore + CryptoRng>(kind: &str, rsa_bits: usize, rng: &mut R) -> Result<PrivateKey, PkiError> {
+    pub fn generate<R: RngCore + CryptoRng>(
+        kind: &str,
+        rsa_bits: usize,
+        rng: &mut R,
+    ) -> Result<PrivateKey, PkiError> {
         match kind {
             "rsa" => {
                 if !(1024..=8192).contains(&rsa_bits) {
@@ -271,7 +290,9 @@ impl PrivateKey {
                 Ok(PrivateKey::Rsa(Box::new(k)))
             }
             "ecdsa" => Ok(PrivateKey::P256(p256::SecretKey::random(rng))),
-            "ed25519" => Ok(PrivateKey::Ed25519(ed25519_dalek::SigningKey::generate(rng))),
+            "ed25519" => Ok(PrivateKey::Ed25519(ed25519_dalek::SigningKey::generate(
+                rng,
+            ))),
             other => Err(err(format!("Unknown type {other}"))),
         }
     }
@@ -281,7 +302,9 @@ impl PrivateKey {
     pub fn to_pem(&self) -> Result<String, PkiError> {
         match self {
             PrivateKey::Rsa(k) => {
-                let der = k.to_pkcs1_der().map_err(|e| err(format!("error encoding RSA key: {e}")))?;
+                let der = k
+                    .to_pkcs1_der()
+                    .map_err(|e| err(format!("error encoding RSA key: {e}")))?;
                 Ok(pem("RSA PRIVATE KEY", der.as_bytes()))
             }
             PrivateKey::P256(k) => {
@@ -296,7 +319,11 @@ impl PrivateKey {
                 Ok(pem("EC PRIVATE KEY", &der))
             }
             PrivateKey::Ed25519(k) => {
-                let der = seq(&[uint(&[0]), seq(&[oid(ED25519_OID)]), octet(&octet(&k.to_bytes()))]);
+                let der = seq(&[
+                    uint(&[0]),
+                    seq(&[oid(ED25519_OID)]),
+                    octet(&octet(&k.to_bytes())),
+                ]);
                 Ok(pem("PRIVATE KEY", &der))
             }
         }
@@ -324,7 +351,9 @@ impl PrivateKey {
                 if der.len() == 48 && der[..16] == ED25519_PKCS8_PREFIX {
                     let mut seed = [0u8; 32];
                     seed.copy_from_slice(&der[16..]);
-                    return Ok(PrivateKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed)));
+                    return Ok(PrivateKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(
+                        &seed,
+                    )));
                 }
                 Err(err("unsupported PKCS#8 private key"))
             }
@@ -336,15 +365,20 @@ impl PrivateKey {
         // returns (SubjectPublicKeyInfo DER, subjectPublicKey bits)
         let (alg, bits) = match self {
             PrivateKey::Rsa(k) => {
-                let pk =
-                    k.to_public_key().to_pkcs1_der().map_err(|e| err(format!("error encoding RSA public key: {e}")))?;
+                let pk = k
+                    .to_public_key()
+                    .to_pkcs1_der()
+                    .map_err(|e| err(format!("error encoding RSA public key: {e}")))?;
                 (seq(&[oid(RSA_OID), NULL.to_vec()]), pk.as_bytes().to_vec())
             }
             PrivateKey::P256(k) => (
                 seq(&[oid(EC_PUBLIC_KEY_OID), oid(P256_OID)]),
                 k.public_key().to_encoded_point(false).as_bytes().to_vec(),
             ),
-            PrivateKey::Ed25519(k) => (seq(&[oid(ED25519_OID)]), k.verifying_key().to_bytes().to_vec()),
+            PrivateKey::Ed25519(k) => (
+                seq(&[oid(ED25519_OID)]),
+                k.verifying_key().to_bytes().to_vec(),
+            ),
         };
         Ok((seq(&[alg, bit_string(&bits, 0)]), bits))
     }
@@ -384,8 +418,9 @@ const EC_PUBLIC_KEY_OID: &[u64] = &[1, 2, 840, 10045, 2, 1];
 const P256_OID: &[u64] = &[1, 2, 840, 10045, 3, 1, 7];
 const ECDSA_SHA256_OID: &[u64] = &[1, 2, 840, 10045, 4, 3, 2];
 const ED25519_OID: &[u64] = &[1, 3, 101, 112];
-const ED25519_PKCS8_PREFIX: [u8; 16] =
-    [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+const ED25519_PKCS8_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
 
 // ------------------------------------------------------------------ certificates
 
@@ -420,7 +455,11 @@ pub fn create_certificate(
         Some(p) => {
             let (_, der) = pem_decode(p).ok_or_else(|| err("error parsing CA certificate"))?;
             let info = cert_info(&der).ok_or_else(|| err("error parsing CA certificate"))?;
-            let aki = if info.subject != subject { info.ski } else { None };
+            let aki = if info.subject != subject {
+                info.ski
+            } else {
+                None
+            };
             (info.subject, aki)
         }
     };
@@ -433,13 +472,24 @@ pub fn create_certificate(
         let unused = b.trailing_zeros() as u8;
         (b, unused)
     };
-    exts.push(extension(&[2, 5, 29, 15], true, bit_string(&[ku_byte], ku_bits)));
+    exts.push(extension(
+        &[2, 5, 29, 15],
+        true,
+        bit_string(&[ku_byte], ku_bits),
+    ));
     exts.push(extension(
         &[2, 5, 29, 37],
         false,
-        seq(&[oid(&[1, 3, 6, 1, 5, 5, 7, 3, 1]), oid(&[1, 3, 6, 1, 5, 5, 7, 3, 2])]),
+        seq(&[
+            oid(&[1, 3, 6, 1, 5, 5, 7, 3, 1]),
+            oid(&[1, 3, 6, 1, 5, 5, 7, 3, 2]),
+        ]),
     ));
-    let bc = if t.is_ca { seq(&[vec![0x01, 0x01, 0xff]]) } else { seq(&[]) };
+    let bc = if t.is_ca {
+        seq(&[vec![0x01, 0x01, 0xff]])
+    } else {
+        seq(&[])
+    };
     exts.push(extension(&[2, 5, 29, 19], true, bc));
     if t.is_ca {
         let h = Sha256::digest(&pub_bits);

@@ -50,7 +50,9 @@ fn is_ident_char(c: char) -> bool {
 
 /// Validates a dot-separated identifier list (prerelease or metadata).
 fn valid_idents(s: &str) -> bool {
-    !s.is_empty() && s.split('.').all(|p| !p.is_empty() && p.chars().all(is_ident_char))
+    !s.is_empty()
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(is_ident_char))
 }
 
 fn parse_num(s: &str) -> Result<u64, Error> {
@@ -58,7 +60,9 @@ fn parse_num(s: &str) -> Result<u64, Error> {
         return Err(invalid_semver());
     }
     s.parse::<u64>().map_err(|_| {
-        Error(format!("error parsing version segment: strconv.ParseUint: parsing \"{s}\": value out of range"))
+        Error(format!(
+            "error parsing version segment: strconv.ParseUint: parsing \"{s}\": value out of range"
+        ))
     })
 }
 
@@ -85,7 +89,10 @@ impl Version {
                 return Err(invalid_semver());
             }
             for part in prerelease.split('.') {
-                if part.len() > 1 && part.starts_with('0') && part.bytes().all(|b| b.is_ascii_digit()) {
+                if part.len() > 1
+                    && part.starts_with('0')
+                    && part.bytes().all(|b| b.is_ascii_digit())
+                {
                     return Err(Error("version segment starts with 0".to_string()));
                 }
             }
@@ -179,8 +186,14 @@ fn compare_prerelease(a: &str, b: &str) -> Ordering {
 }
 
 fn compare_ident(a: &str, b: &str) -> Ordering {
-    let an = a.parse::<u64>().ok().filter(|_| a.bytes().all(|c| c.is_ascii_digit()));
-    let bn = b.parse::<u64>().ok().filter(|_| b.bytes().all(|c| c.is_ascii_digit()));
+    let an = a
+        .parse::<u64>()
+        .ok()
+        .filter(|_| a.bytes().all(|c| c.is_ascii_digit()));
+    let bn = b
+        .parse::<u64>()
+        .ok()
+        .filter(|_| b.bytes().all(|c| c.is_ascii_digit()));
     match (an, bn) {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => Ordering::Less,
@@ -237,7 +250,10 @@ fn parse_single(op: &str, ver: &str, whole: &str) -> Result<Single, Error> {
         "^" => Op::Caret,
         _ => return Err(improper(whole)),
     };
-    let v = ver.strip_prefix('v').or_else(|| ver.strip_prefix('V')).unwrap_or(ver);
+    let v = ver
+        .strip_prefix('v')
+        .or_else(|| ver.strip_prefix('V'))
+        .unwrap_or(ver);
     let (rest, meta) = match v.find('+') {
         Some(i) => (&v[..i], Some(&v[i + 1..])),
         None => (v, None),
@@ -260,9 +276,8 @@ fn parse_single(op: &str, ver: &str, whole: &str) -> Result<Single, Error> {
     }
     let pre = pre.unwrap_or("");
     let num = |p: &str| -> Result<u64, Error> {
-        p.parse::<u64>().map_err(|_| {
-            Error(format!("error parsing version segment: strconv.ParseUint: parsing \"{p}\": value out of range"))
-        })
+        p.parse::<u64>()
+            .map_err(|_| Error(format!("error parsing version segment: strconv.ParseUint: parsing \"{p}\": value out of range")))
     };
     let (mut dirty, mut minor_dirty, mut patch_dirty) = (false, false, false);
     let con;
@@ -283,7 +298,13 @@ fn parse_single(op: &str, ver: &str, whole: &str) -> Result<Single, Error> {
     } else {
         con = Version::bare(num(parts[0])?, num(parts[1])?, num(parts[2])?, pre);
     }
-    Ok(Single { op, con, dirty, minor_dirty, patch_dirty })
+    Ok(Single {
+        op,
+        con,
+        dirty,
+        minor_dirty,
+        patch_dirty,
+    })
 }
 
 /// Rewrites hyphen ranges `A - B` into `>= A, <= B`.
@@ -292,7 +313,11 @@ fn rewrite_ranges(s: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        if i + 2 < toks.len() && toks[i + 1] == "-" && looks_like_version(toks[i]) && looks_like_version(toks[i + 2]) {
+        if i + 2 < toks.len()
+            && toks[i + 1] == "-"
+            && looks_like_version(toks[i])
+            && looks_like_version(toks[i + 2])
+        {
             out.push(format!(">= {}, <= {}", toks[i], toks[i + 2]));
             i += 3;
         } else {
@@ -305,8 +330,11 @@ fn rewrite_ranges(s: &str) -> String {
 
 fn looks_like_version(t: &str) -> bool {
     let t = t.strip_prefix('v').unwrap_or(t);
-    t.chars().next().is_some_and(|c| c.is_ascii_digit() || is_wild(&c.to_string()))
-        && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '*'))
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || is_wild(&c.to_string()))
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '*'))
 }
 
 impl Constraints {
@@ -351,7 +379,10 @@ impl Constraints {
             }
             groups.push(singles);
         }
-        Ok(Constraints { groups, original: input.to_string() })
+        Ok(Constraints {
+            groups,
+            original: input.to_string(),
+        })
     }
 
     /// True when the version satisfies any OR group entirely.
@@ -385,7 +416,11 @@ impl Single {
             }
             Op::NotEqual => {
                 if self.dirty {
-                    if self.minor_dirty { v.major != c.major } else { v.major != c.major || v.minor != c.minor }
+                    if self.minor_dirty {
+                        v.major != c.major
+                    } else {
+                        v.major != c.major || v.minor != c.minor
+                    }
                 } else {
                     v.compare(c) != Ordering::Equal
                 }

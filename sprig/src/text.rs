@@ -30,25 +30,33 @@ pub fn substr(start: i64, end: i64, s: &str) -> Result<String, String> {
     let len = b.len() as i64;
     if start < 0 {
         if end < 0 || end > len {
-            return Err(format!("runtime error: slice bounds out of range [:{end}] with length {len}"));
+            return Err(format!(
+                "runtime error: slice bounds out of range [:{end}] with length {len}"
+            ));
         }
         return Ok(lossy(&b[..end as usize]));
     }
     if end < 0 || end > len {
         if start > len {
-            return Err(format!("runtime error: slice bounds out of range [{start}:{len}]"));
+            return Err(format!(
+                "runtime error: slice bounds out of range [{start}:{len}]"
+            ));
         }
         return Ok(lossy(&b[start as usize..]));
     }
     if start > end {
-        return Err(format!("runtime error: slice bounds out of range [{start}:{end}]"));
+        return Err(format!(
+            "runtime error: slice bounds out of range [{start}:{end}]"
+        ));
     }
     Ok(lossy(&b[start as usize..end as usize]))
 }
 
 fn check_len(n: usize) -> Result<(), String> {
     if n > MAX_OUTPUT_LEN {
-        Err(format!("result of {n} bytes exceeds the limit of {MAX_OUTPUT_LEN} bytes"))
+        Err(format!(
+            "result of {n} bytes exceeds the limit of {MAX_OUTPUT_LEN} bytes"
+        ))
     } else {
         Ok(())
     }
@@ -88,8 +96,10 @@ pub fn nospace(s: &str) -> String {
 
 /// Go `unicode.IsSpace`.
 pub fn go_is_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}')
-        || (c as u32 > 0xff && c.is_whitespace())
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    ) || (c as u32 > 0xff && c.is_whitespace())
 }
 
 /// `abbrev WIDTH S`.
@@ -134,12 +144,17 @@ fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Option<String> {
         let rest = lossy(&b[offset as usize..]);
         return Some(format!("...{}", abbreviate_full(&rest, 0, max_width - 3)?));
     }
-    Some(format!("...{}", lossy(&b[(len - (max_width - 3)) as usize..])))
+    Some(format!(
+        "...{}",
+        lossy(&b[(len - (max_width - 3)) as usize..])
+    ))
 }
 
 /// `initials`: first letter of every white-space separated word.
 pub fn initials(s: &str) -> String {
-    s.split(go_is_space).filter_map(|w| w.chars().next()).collect()
+    s.split(go_is_space)
+        .filter_map(|w| w.chars().next())
+        .collect()
 }
 
 /// `wrap` (`long_words` false) and `wrapWith` (true), commons-lang style.
@@ -207,7 +222,11 @@ pub fn title(s: &str) -> String {
     let mut prev = ' ';
     s.chars()
         .map(|c| {
-            let out = if go_title_separator(prev) { to_title(c) } else { c.to_string() };
+            let out = if go_title_separator(prev) {
+                to_title(c)
+            } else {
+                c.to_string()
+            };
             prev = c;
             out
         })
@@ -216,7 +235,11 @@ pub fn title(s: &str) -> String {
 
 fn to_title(c: char) -> String {
     let u: String = c.to_uppercase().collect();
-    if u.chars().count() == 1 { u } else { c.to_string() }
+    if u.chars().count() == 1 {
+        u
+    } else {
+        c.to_string()
+    }
 }
 
 /// `untitle`: lower-cases the first letter of each white-space separated word.
@@ -224,7 +247,11 @@ pub fn untitle(s: &str) -> String {
     let mut prev_space = true;
     s.chars()
         .map(|c| {
-            let out = if prev_space { single_lower(c) } else { c.to_string() };
+            let out = if prev_space {
+                single_lower(c)
+            } else {
+                c.to_string()
+            };
             prev_space = go_is_space(c);
             out
         })
@@ -233,7 +260,11 @@ pub fn untitle(s: &str) -> String {
 
 fn single_lower(c: char) -> String {
     let l: String = c.to_lowercase().collect();
-    if l.chars().count() == 1 { l } else { c.to_string() }
+    if l.chars().count() == 1 {
+        l
+    } else {
+        c.to_string()
+    }
 }
 
 /// `swapcase`.
@@ -275,7 +306,9 @@ pub fn go_quote(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             '\u{fffd}' => out.push('\u{fffd}'),
             c if is_go_printable(c) => out.push(c),
             c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
@@ -310,7 +343,7 @@ pub fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, String> 
         if step >= 0 {
             return Ok(vec![]);
         }
-        ((start as i128 - stop as i128) + (-step as i128) - 1) / (-step as i128)
+        ((start as i128 - stop as i128) + -(step as i128) - 1) / -(step as i128)
     } else {
         if step <= 0 {
             return Ok(vec![]);
@@ -318,9 +351,13 @@ pub fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, String> 
         ((stop as i128 - start as i128) + step as i128 - 1) / step as i128
     };
     if n > MAX_SEQUENCE_LEN as i128 {
-        return Err(format!("sequence of {n} elements exceeds the limit of {MAX_SEQUENCE_LEN}"));
+        return Err(format!(
+            "sequence of {n} elements exceeds the limit of {MAX_SEQUENCE_LEN}"
+        ));
     }
-    Ok((0..n as i64).map(|i| start + i * step).collect())
+    Ok((0..n)
+        .map(|i| (start as i128 + i * step as i128) as i64)
+        .collect())
 }
 
 /// `seq` (GNU seq): `seq END`, `seq START END`, `seq START STEP END`, as a space-joined string.
@@ -333,14 +370,17 @@ pub fn seq(params: &[i64]) -> Result<String, String> {
         _ => return Ok(String::new()),
     };
     let (s, e) = if end < start && step < 0 {
-        (start, end - 1)
+        (start, end.saturating_sub(1))
     } else if end >= start && step > 0 {
-        (start, end + 1)
+        (start, end.saturating_add(1))
     } else {
         return Ok(String::new());
     };
     let v = until_step(s, e, step)?;
-    Ok(v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" "))
+    Ok(v.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(" "))
 }
 
 /// `plural ONE MANY COUNT`.
@@ -478,7 +518,10 @@ mod tests {
         assert_eq!(substr(1, 3, "hello").unwrap(), "el");
         assert_eq!(substr(-1, 3, "hello").unwrap(), "hel");
         assert_eq!(substr(2, -1, "hello").unwrap(), "llo");
-        assert_eq!(substr(3, 1, "hello").unwrap_err(), "runtime error: slice bounds out of range [3:1]");
+        assert_eq!(
+            substr(3, 1, "hello").unwrap_err(),
+            "runtime error: slice bounds out of range [3:1]"
+        );
         assert_eq!(substr(0, 99, "hello").unwrap(), "hello");
         assert_eq!(indent(2, "a\n\nb").unwrap(), "  a\n  \n  b");
         assert_eq!(nindent(4, "a\nb").unwrap(), "\n    a\n    b");
@@ -491,7 +534,10 @@ mod tests {
         assert_eq!(abbrev(3, "hello"), "hello");
         assert_eq!(abbrevboth(5, 10, "1234 5678 9123"), "...5678...");
         assert_eq!(initials("First Try"), "FT");
-        assert_eq!(wrap_custom("hello world foo", 5, "", false), "hello\nworld\nfoo");
+        assert_eq!(
+            wrap_custom("hello world foo", 5, "", false),
+            "hello\nworld\nfoo"
+        );
         assert_eq!(wrap_custom("Hello World", 5, "\t", true), "Hello\tWorld");
         assert_eq!(title("hello wORLD foo-bar"), "Hello WORLD Foo-Bar");
         assert_eq!(untitle("Hello World"), "hello world");

@@ -38,7 +38,14 @@ pub fn civil_from_unix(t: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = t.div_euclid(86_400);
     let rem = t.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    (y, m, d, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+        (rem % 60) as u32,
+    )
 }
 
 #[cfg(test)]

@@ -24,7 +24,11 @@ fn openssl(args: &[&str], input: &str) -> Option<String> {
     full.push("-in".into());
     full.push(f.to_string_lossy().into_owned());
     let out = Command::new("openssl").args(&full).output().ok()?;
-    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -53,16 +57,33 @@ fn same_seed_same_bytes_and_chain_is_valid() {
     assert!(text.contains("Public-Key: (2048 bit)"), "{text}");
     assert!(text.contains("Issuer: CN = cilium-ca"), "{text}");
     assert!(text.contains("CA:TRUE"), "{text}");
-    assert!(text.contains("Digital Signature, Key Encipherment, Certificate Sign"), "{text}");
-    assert!(text.contains("Not Before: Nov 28 08:00:00 2025 GMT"), "{text}");
-    assert!(text.contains("Not After : Nov 27 08:00:00 2028 GMT"), "{text}");
+    assert!(
+        text.contains("Digital Signature, Key Encipherment, Certificate Sign"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not Before: Nov 28 08:00:00 2025 GMT"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not After : Nov 27 08:00:00 2028 GMT"),
+        "{text}"
+    );
     assert!(text.contains("sha256WithRSAEncryption"), "{text}");
 
     let leaf = openssl(&["x509", "-noout", "-text"], &leaf1.cert).unwrap();
     assert!(leaf.contains("Subject: CN = hubble"), "{leaf}");
     assert!(leaf.contains("CA:FALSE"), "{leaf}");
-    assert!(leaf.contains("DNS:*.hubble-relay.cilium.io, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1"), "{leaf}");
-    assert!(leaf.contains("TLS Web Server Authentication, TLS Web Client Authentication"), "{leaf}");
+    assert!(
+        leaf.contains(
+            "DNS:*.hubble-relay.cilium.io, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1"
+        ),
+        "{leaf}"
+    );
+    assert!(
+        leaf.contains("TLS Web Server Authentication, TLS Web Client Authentication"),
+        "{leaf}"
+    );
     assert!(leaf.contains("X509v3 Authority Key Identifier"), "{leaf}");
 
     // the chain verifies
@@ -76,7 +97,11 @@ fn same_seed_same_bytes_and_chain_is_valid() {
         .arg(dir.join("leaf.pem"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // the key matches the certificate
     let m1 = openssl(&["rsa", "-noout", "-modulus"], &leaf1.key).unwrap();
     let m2 = openssl(&["x509", "-noout", "-modulus"], &leaf1.cert).unwrap();
@@ -91,6 +116,9 @@ fn replay_returns_recorded_material_in_order() {
     let s2 = first.random_string(sprig::Charset::AlphaNum, 12);
     let records = first.records();
     assert_eq!(records.len(), 3);
+    // records survive a serialisation round trip (what a caller stores between renders)
+    let text = serde_json::to_string(&records).unwrap();
+    let records: Vec<sprig::Record> = serde_json::from_str(&text).unwrap();
 
     // a different source, but the records win
     let second = Replay::new(Arc::new(seeded(9)), records.clone());
@@ -122,12 +150,18 @@ fn other_key_types_and_limits() {
         assert!(t.contains("ED25519"), "{t}");
     }
     // garbage CA material is an error, not a panic
-    let bad = sprig::CertPair { cert: "x".into(), key: "y".into() };
+    let bad = sprig::CertPair {
+        cert: "x".into(),
+        key: "y".into(),
+    };
     assert!(g.signed("x", &[], &[], 1, &bad, None).is_err());
     // random strings: charset and length limit
     let s = g.random_string(sprig::Charset::Numeric, 50);
     assert!(s.len() == 50 && s.bytes().all(|b| b.is_ascii_digit()));
-    assert_eq!(g.random_string(sprig::Charset::Ascii, usize::MAX).len(), sprig::generator::MAX_RANDOM_STRING_LEN);
+    assert_eq!(
+        g.random_string(sprig::Charset::Ascii, usize::MAX).len(),
+        sprig::generator::MAX_RANDOM_STRING_LEN
+    );
     let u = g.uuid_v4();
     assert_eq!(u.len(), 36);
     assert_eq!(&u[14..15], "4");
@@ -146,14 +180,22 @@ fn extension_bytes_match_helm() {
     let g = seeded(5);
     let ca = g.ca("cilium-ca", 1095, None).unwrap();
     let ips: Vec<IpAddr> = vec!["10.0.0.1".parse().unwrap()];
-    let leaf = g.signed("hubble", &ips, &["a.b".to_string()], 365, &ca, None).unwrap();
+    let leaf = g
+        .signed("hubble", &ips, &["a.b".to_string()], 365, &ca, None)
+        .unwrap();
     let c = der_hex(&ca.cert);
     let l = der_hex(&leaf.cert);
     // subject/issuer CN as PrintableString
-    assert!(c.contains("3014311230100603550403130963696C69756D2D6361"), "{c}");
+    assert!(
+        c.contains("3014311230100603550403130963696C69756D2D6361"),
+        "{c}"
+    );
     // KeyUsage critical, CA bits; EKU; BasicConstraints CA:TRUE; SKI 20 bytes
     assert!(c.contains("300E0603551D0F0101FF0404030202A4"), "{c}");
-    assert!(c.contains("301D0603551D250416301406082B0601050507030106082B06010505070302"), "{c}");
+    assert!(
+        c.contains("301D0603551D250416301406082B0601050507030106082B06010505070302"),
+        "{c}"
+    );
     assert!(c.contains("300F0603551D130101FF040530030101FF"), "{c}");
     assert!(c.contains("301D0603551D0E04160414"), "{c}");
     // leaf: KU, BasicConstraints empty, AKI = CA's SKI, SAN
@@ -161,8 +203,14 @@ fn extension_bytes_match_helm() {
     assert!(l.contains("300C0603551D130101FF04023000"), "{l}");
     let ski_at = c.find("301D0603551D0E04160414").unwrap() + 22;
     let ski = &c[ski_at..ski_at + 40];
-    assert!(l.contains(&format!("301F0603551D23041830168014{ski}")), "{l}");
-    assert!(l.contains("30140603551D11040D300B8203612E6287040A000001"), "{l}");
+    assert!(
+        l.contains(&format!("301F0603551D23041830168014{ski}")),
+        "{l}"
+    );
+    assert!(
+        l.contains("30140603551D11040D300B8203612E6287040A000001"),
+        "{l}"
+    );
     // tbs starts with version 2 and a 16/17-byte serial
     assert!(c[16..].starts_with("A003020102021"), "{c}");
 }

@@ -46,18 +46,58 @@ pub struct TalosMinorFacts {
 /// (DefaultKubernetesVersion at each tag) and each tag's hack/release.toml
 /// (kernel), e.g. <https://github.com/siderolabs/talos/blob/v1.5.0/hack/release.toml>
 pub const TALOS_MINORS: &[TalosMinorFacts] = &[
-    TalosMinorFacts { minor: (1, 5), default_kubernetes: "1.28.0", kernel: Some("6.1.45") },
-    TalosMinorFacts { minor: (1, 6), default_kubernetes: "1.29.0", kernel: Some("6.1.67") },
-    TalosMinorFacts { minor: (1, 7), default_kubernetes: "1.30.0", kernel: Some("6.6.28") },
-    TalosMinorFacts { minor: (1, 8), default_kubernetes: "1.31.1", kernel: Some("6.6.52") },
-    TalosMinorFacts { minor: (1, 9), default_kubernetes: "1.32.0", kernel: Some("6.12.5") },
-    TalosMinorFacts { minor: (1, 10), default_kubernetes: "1.33.0", kernel: None },
-    TalosMinorFacts { minor: (1, 11), default_kubernetes: "1.34.0", kernel: Some("6.12.43") },
-    TalosMinorFacts { minor: (1, 12), default_kubernetes: "1.35.0", kernel: Some("6.18.1") },
+    TalosMinorFacts {
+        minor: (1, 5),
+        default_kubernetes: "1.28.0",
+        kernel: Some("6.1.45"),
+    },
+    TalosMinorFacts {
+        minor: (1, 6),
+        default_kubernetes: "1.29.0",
+        kernel: Some("6.1.67"),
+    },
+    TalosMinorFacts {
+        minor: (1, 7),
+        default_kubernetes: "1.30.0",
+        kernel: Some("6.6.28"),
+    },
+    TalosMinorFacts {
+        minor: (1, 8),
+        default_kubernetes: "1.31.1",
+        kernel: Some("6.6.52"),
+    },
+    TalosMinorFacts {
+        minor: (1, 9),
+        default_kubernetes: "1.32.0",
+        kernel: Some("6.12.5"),
+    },
+    TalosMinorFacts {
+        minor: (1, 10),
+        default_kubernetes: "1.33.0",
+        kernel: None,
+    },
+    TalosMinorFacts {
+        minor: (1, 11),
+        default_kubernetes: "1.34.0",
+        kernel: Some("6.12.43"),
+    },
+    TalosMinorFacts {
+        minor: (1, 12),
+        default_kubernetes: "1.35.0",
+        kernel: Some("6.18.1"),
+    },
     // 1.13.9 ships Kubernetes 1.36.3 and kernel 6.18.44.
-    TalosMinorFacts { minor: (1, 13), default_kubernetes: "1.36.0", kernel: Some("6.18.24") },
+    TalosMinorFacts {
+        minor: (1, 13),
+        default_kubernetes: "1.36.0",
+        kernel: Some("6.18.24"),
+    },
     // v1.14.0-rc.1 (no final tag yet).
-    TalosMinorFacts { minor: (1, 14), default_kubernetes: "1.37.0-rc.0", kernel: Some("6.18.44") },
+    TalosMinorFacts {
+        minor: (1, 14),
+        default_kubernetes: "1.37.0-rc.0",
+        kernel: Some("6.18.44"),
+    },
 ];
 
 /// Facts for a Talos minor, if recorded.
@@ -115,14 +155,26 @@ pub struct TalosDocKind {
     pub controlplane_only: bool,
 }
 
-pub const KUBE_FLANNEL_CNI_CONFIG: TalosDocKind =
-    TalosDocKind { api_version: "v1alpha1", kind: "KubeFlannelCNIConfig", controlplane_only: true };
-pub const KUBE_PROXY_CONFIG: TalosDocKind =
-    TalosDocKind { api_version: "v1alpha1", kind: "KubeProxyConfig", controlplane_only: true };
-pub const KUBE_PRISM_CONFIG: TalosDocKind =
-    TalosDocKind { api_version: "v1alpha1", kind: "KubePrismConfig", controlplane_only: false };
-pub const KUBE_NETWORK_CONFIG: TalosDocKind =
-    TalosDocKind { api_version: "v1alpha1", kind: "KubeNetworkConfig", controlplane_only: false };
+pub const KUBE_FLANNEL_CNI_CONFIG: TalosDocKind = TalosDocKind {
+    api_version: "v1alpha1",
+    kind: "KubeFlannelCNIConfig",
+    controlplane_only: true,
+};
+pub const KUBE_PROXY_CONFIG: TalosDocKind = TalosDocKind {
+    api_version: "v1alpha1",
+    kind: "KubeProxyConfig",
+    controlplane_only: true,
+};
+pub const KUBE_PRISM_CONFIG: TalosDocKind = TalosDocKind {
+    api_version: "v1alpha1",
+    kind: "KubePrismConfig",
+    controlplane_only: false,
+};
+pub const KUBE_NETWORK_CONFIG: TalosDocKind = TalosDocKind {
+    api_version: "v1alpha1",
+    kind: "KubeNetworkConfig",
+    controlplane_only: false,
+};
 
 /// Per-Cilium-minor facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,7 +366,12 @@ pub const TALOS_CGROUP_HOST_ROOT: &str = "/sys/fs/cgroup";
 /// [`CAPS_FORBIDDEN_ON_TALOS`]. Unknown version: the Talos guide's list.
 pub fn talos_agent_caps(cilium: Option<&CiliumVersion>) -> Vec<&'static str> {
     match cilium.and_then(cilium_minor) {
-        Some(f) => f.default_agent_caps.iter().copied().filter(|c| !CAPS_FORBIDDEN_ON_TALOS.contains(c)).collect(),
+        Some(f) => f
+            .default_agent_caps
+            .iter()
+            .copied()
+            .filter(|c| !CAPS_FORBIDDEN_ON_TALOS.contains(c))
+            .collect(),
         None => match cilium {
             Some(v) if cilium_agent_needs_syslog(v) => {
                 let mut caps = TALOS_GUIDE_AGENT_CAPS.to_vec();
@@ -329,9 +386,12 @@ pub fn talos_agent_caps(cilium: Option<&CiliumVersion>) -> Vec<&'static str> {
 /// cleanCiliumState capabilities for Talos (chart default minus SYS_MODULE).
 pub fn talos_clean_state_caps(cilium: Option<&CiliumVersion>) -> Vec<&'static str> {
     match cilium.and_then(cilium_minor) {
-        Some(f) => {
-            f.default_clean_state_caps.iter().copied().filter(|c| !CAPS_FORBIDDEN_ON_TALOS.contains(c)).collect()
-        }
+        Some(f) => f
+            .default_clean_state_caps
+            .iter()
+            .copied()
+            .filter(|c| !CAPS_FORBIDDEN_ON_TALOS.contains(c))
+            .collect(),
         None => TALOS_GUIDE_CLEAN_STATE_CAPS.to_vec(),
     }
 }
@@ -369,15 +429,24 @@ mod tests {
         for f in TALOS_MINORS {
             crate::version::KubernetesVersion::parse(f.default_kubernetes).unwrap();
         }
-        assert_eq!(talos_minor(&t("1.13.9")).unwrap().default_kubernetes, "1.36.0");
+        assert_eq!(
+            talos_minor(&t("1.13.9")).unwrap().default_kubernetes,
+            "1.36.0"
+        );
     }
 
     #[test]
     fn talos_guide_caps_equal_chart_default_minus_sys_module() {
         // facts.md §6: "Talos' capability lists = chart default minus SYS_MODULE".
         let v118 = c("1.18.5");
-        assert_eq!(talos_agent_caps(Some(&v118)), TALOS_GUIDE_AGENT_CAPS.to_vec());
-        assert_eq!(talos_clean_state_caps(Some(&v118)), TALOS_GUIDE_CLEAN_STATE_CAPS.to_vec());
+        assert_eq!(
+            talos_agent_caps(Some(&v118)),
+            TALOS_GUIDE_AGENT_CAPS.to_vec()
+        );
+        assert_eq!(
+            talos_clean_state_caps(Some(&v118)),
+            TALOS_GUIDE_CLEAN_STATE_CAPS.to_vec()
+        );
         let v119 = talos_agent_caps(Some(&c("1.19.0")));
         assert!(v119.contains(&"SYSLOG"));
         assert!(!v119.contains(&"SYS_MODULE"));
@@ -386,7 +455,10 @@ mod tests {
         assert!(talos_agent_caps(Some(&c("1.21.0-pre.0"))).contains(&"SYSLOG"));
         assert_eq!(talos_agent_caps(None), TALOS_GUIDE_AGENT_CAPS.to_vec());
         // older than the table: the Talos guide list
-        assert_eq!(talos_agent_caps(Some(&c("1.13.0"))), TALOS_GUIDE_AGENT_CAPS.to_vec());
+        assert_eq!(
+            talos_agent_caps(Some(&c("1.13.0"))),
+            TALOS_GUIDE_AGENT_CAPS.to_vec()
+        );
     }
 
     #[test]
@@ -396,10 +468,26 @@ mod tests {
         }
         assert!(!cilium_minor(&c("1.15.6")).unwrap().chart_has_schema);
         assert!(cilium_minor(&c("1.16.0")).unwrap().chart_has_schema);
-        assert!(!cilium_minor(&c("1.16.0")).unwrap().kpr_accepted.contains(&"disabled"));
-        assert!(cilium_minor(&c("1.14.0")).unwrap().kpr_accepted.contains(&"disabled"));
-        assert_eq!(cilium_minor(&c("1.18.0")).unwrap().lb_ipam_pool_api, "cilium.io/v2");
-        assert_eq!(cilium_minor(&c("1.17.3")).unwrap().lb_ipam_pool_api, "cilium.io/v2alpha1");
+        assert!(
+            !cilium_minor(&c("1.16.0"))
+                .unwrap()
+                .kpr_accepted
+                .contains(&"disabled")
+        );
+        assert!(
+            cilium_minor(&c("1.14.0"))
+                .unwrap()
+                .kpr_accepted
+                .contains(&"disabled")
+        );
+        assert_eq!(
+            cilium_minor(&c("1.18.0")).unwrap().lb_ipam_pool_api,
+            "cilium.io/v2"
+        );
+        assert_eq!(
+            cilium_minor(&c("1.17.3")).unwrap().lb_ipam_pool_api,
+            "cilium.io/v2alpha1"
+        );
         assert_eq!(cilium_minor(&c("1.18.0")).unwrap().min_kernel, "5.10");
         assert!(cilium_minor(&c("1.13.0")).is_none());
     }

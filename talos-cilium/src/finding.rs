@@ -15,7 +15,12 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(field: &'static str, summary: impl Into<String>, detail: impl Into<String>) -> Self {
-        Problem { field, index: None, summary: summary.into(), detail: detail.into() }
+        Problem {
+            field,
+            index: None,
+            summary: summary.into(),
+            detail: detail.into(),
+        }
     }
     pub fn at(mut self, index: usize) -> Self {
         self.index = Some(index);
@@ -26,7 +31,11 @@ impl Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.index {
-            Some(i) => write!(f, "{}[{}]: {}: {}", self.field, i, self.summary, self.detail),
+            Some(i) => write!(
+                f,
+                "{}[{}]: {}: {}",
+                self.field, i, self.summary, self.detail
+            ),
             None => write!(f, "{}: {}: {}", self.field, self.summary, self.detail),
         }
     }

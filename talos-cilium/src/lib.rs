@@ -17,6 +17,7 @@ pub mod yaml;
 
 pub use finding::{Finding, Problem, Severity};
 pub use patch::{
-    ConfigFormat, EmittedFormat, MachineType, PatchInput, PatchOutput, PatchSummary, generate, validate_input,
+    ConfigFormat, EmittedFormat, MachineType, PatchInput, PatchOutput, PatchSummary, generate,
+    validate_input,
 };
 pub use version::{CiliumVersion, KubernetesVersion, TalosVersion, VersionError};

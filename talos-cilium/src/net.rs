@@ -25,18 +25,25 @@ pub enum CidrError {
 impl Cidr {
     pub fn parse(s: &str) -> Result<Cidr, CidrError> {
         let (a, p) = s.split_once('/').ok_or(CidrError::MissingPrefix)?;
-        let addr: IpAddr = a.parse().map_err(|_| CidrError::BadAddress(a.to_string()))?;
+        let addr: IpAddr = a
+            .parse()
+            .map_err(|_| CidrError::BadAddress(a.to_string()))?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
         let prefix = if !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) {
             p.parse::<u8>().ok().filter(|n| *n <= max)
         } else {
             None
         };
-        let prefix = prefix.ok_or_else(|| CidrError::BadPrefix { prefix: p.to_string(), max })?;
+        let prefix = prefix.ok_or_else(|| CidrError::BadPrefix {
+            prefix: p.to_string(),
+            max,
+        })?;
         let c = Cidr { addr, prefix };
         let net = c.network();
         if net != addr {
-            return Err(CidrError::HostBitsSet { network: format!("{net}/{prefix}") });
+            return Err(CidrError::HostBitsSet {
+                network: format!("{net}/{prefix}"),
+            });
         }
         Ok(c)
     }
@@ -56,7 +63,11 @@ impl Cidr {
         if prefix == 0 {
             return 0;
         }
-        let all: u128 = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
+        let all: u128 = if width == 128 {
+            u128::MAX
+        } else {
+            (1u128 << width) - 1
+        };
         all & !((1u128 << (width - prefix as u32)) - 1)
     }
 
@@ -103,7 +114,9 @@ pub fn parse_https_endpoint(s: &str) -> Result<HttpsEndpoint, String> {
     let rest = match s.split_once("://") {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => rest,
         Some((scheme, _)) => {
-            return Err(format!("the scheme is {scheme:?}, but the Kubernetes API server is reached over https"));
+            return Err(format!(
+                "the scheme is {scheme:?}, but the Kubernetes API server is reached over https"
+            ));
         }
         None => return Err("it has no scheme; write it as https://HOST:PORT".into()),
     };
@@ -115,18 +128,25 @@ pub fn parse_https_endpoint(s: &str) -> Result<HttpsEndpoint, String> {
         return Err("it must not contain credentials".into());
     }
     let (host, port) = if let Some(r) = rest.strip_prefix('[') {
-        let (h, after) = r.split_once(']').ok_or("an IPv6 address opened with '[' is not closed")?;
+        let (h, after) = r
+            .split_once(']')
+            .ok_or("an IPv6 address opened with '[' is not closed")?;
         if h.parse::<std::net::Ipv6Addr>().is_err() {
             return Err(format!("{h:?} is not an IPv6 address"));
         }
         match after {
             "" => (h.to_string(), None),
-            p => (h.to_string(), Some(p.strip_prefix(':').ok_or("unexpected text after ']'")?)),
+            p => (
+                h.to_string(),
+                Some(p.strip_prefix(':').ok_or("unexpected text after ']'")?),
+            ),
         }
     } else {
         match rest.rsplit_once(':') {
             Some((h, _)) if h.contains(':') => {
-                return Err("an IPv6 address must be written in brackets: https://[ADDR]:PORT".into());
+                return Err(
+                    "an IPv6 address must be written in brackets: https://[ADDR]:PORT".into(),
+                );
             }
             Some((h, p)) => (h.to_string(), Some(p)),
             None => (rest.to_string(), None),
@@ -139,7 +159,9 @@ pub fn parse_https_endpoint(s: &str) -> Result<HttpsEndpoint, String> {
         let ok = host.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
@@ -170,15 +192,37 @@ mod tests {
         assert!(Cidr::parse("::/0").is_ok());
         assert!(Cidr::parse("10.0.0.1/32").is_ok());
         assert_eq!(Cidr::parse("10.0.0.0"), Err(CidrError::MissingPrefix));
-        assert!(matches!(Cidr::parse("10.0.0.0/33"), Err(CidrError::BadPrefix { max: 32, .. })));
-        assert!(matches!(Cidr::parse("::/129"), Err(CidrError::BadPrefix { max: 128, .. })));
-        assert!(matches!(Cidr::parse("10.0.0.0/-1"), Err(CidrError::BadPrefix { .. })));
-        assert!(matches!(Cidr::parse("10.0.0.0/"), Err(CidrError::BadPrefix { .. })));
-        assert!(matches!(Cidr::parse("10.0.0/8"), Err(CidrError::BadAddress(_))));
-        assert_eq!(Cidr::parse("10.244.1.0/16"), Err(CidrError::HostBitsSet { network: "10.244.0.0/16".into() }));
+        assert!(matches!(
+            Cidr::parse("10.0.0.0/33"),
+            Err(CidrError::BadPrefix { max: 32, .. })
+        ));
+        assert!(matches!(
+            Cidr::parse("::/129"),
+            Err(CidrError::BadPrefix { max: 128, .. })
+        ));
+        assert!(matches!(
+            Cidr::parse("10.0.0.0/-1"),
+            Err(CidrError::BadPrefix { .. })
+        ));
+        assert!(matches!(
+            Cidr::parse("10.0.0.0/"),
+            Err(CidrError::BadPrefix { .. })
+        ));
+        assert!(matches!(
+            Cidr::parse("10.0.0/8"),
+            Err(CidrError::BadAddress(_))
+        ));
+        assert_eq!(
+            Cidr::parse("10.244.1.0/16"),
+            Err(CidrError::HostBitsSet {
+                network: "10.244.0.0/16".into()
+            })
+        );
         assert_eq!(
             Cidr::parse("fc00:db8:10::1/56"),
-            Err(CidrError::HostBitsSet { network: "fc00:db8:10::/56".into() })
+            Err(CidrError::HostBitsSet {
+                network: "fc00:db8:10::/56".into()
+            })
         );
     }
 
@@ -198,10 +242,19 @@ mod tests {
     fn endpoints() {
         assert_eq!(
             parse_https_endpoint("https://base:6443").unwrap(),
-            HttpsEndpoint { host: "base".into(), port: 6443 }
+            HttpsEndpoint {
+                host: "base".into(),
+                port: 6443
+            }
         );
-        assert_eq!(parse_https_endpoint("https://10.0.0.10/").unwrap().port, 443);
-        assert_eq!(parse_https_endpoint("https://[fd00::1]:6443").unwrap().host, "fd00::1");
+        assert_eq!(
+            parse_https_endpoint("https://10.0.0.10/").unwrap().port,
+            443
+        );
+        assert_eq!(
+            parse_https_endpoint("https://[fd00::1]:6443").unwrap().host,
+            "fd00::1"
+        );
         for bad in [
             "http://x:6443",
             "x:6443",

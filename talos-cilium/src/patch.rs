@@ -51,7 +51,9 @@ impl MachineType {
     /// `control_plane`, `init`) and `worker`, case-insensitive.
     pub fn parse(s: &str) -> Option<MachineType> {
         match s.to_ascii_lowercase().as_str() {
-            "controlplane" | "control-plane" | "control_plane" | "init" => Some(MachineType::ControlPlane),
+            "controlplane" | "control-plane" | "control_plane" | "init" => {
+                Some(MachineType::ControlPlane)
+            }
             "worker" => Some(MachineType::Worker),
             _ => None,
         }
@@ -82,7 +84,9 @@ impl ConfigFormat {
         match s.to_ascii_lowercase().as_str() {
             "auto" => Some(ConfigFormat::Auto),
             "legacy" | "v1alpha1" => Some(ConfigFormat::Legacy),
-            "multidocument" | "multi-document" | "multi_document" | "multidoc" => Some(ConfigFormat::MultiDocument),
+            "multidocument" | "multi-document" | "multi_document" | "multidoc" => {
+                Some(ConfigFormat::MultiDocument)
+            }
             _ => None,
         }
     }
@@ -241,7 +245,11 @@ fn check_subnets(fld: &'static str, raw: &[String], problems: &mut Vec<Problem>)
             "no subnets given",
             format!(
                 "{fld} needs at least one CIDR (the Talos default is {:?}).",
-                if fld == field::POD_SUBNETS { facts::DEFAULT_POD_SUBNET } else { facts::DEFAULT_SERVICE_SUBNET }
+                if fld == field::POD_SUBNETS {
+                    facts::DEFAULT_POD_SUBNET
+                } else {
+                    facts::DEFAULT_SERVICE_SUBNET
+                }
             ),
         ));
         return out;
@@ -294,13 +302,19 @@ fn validate(input: &PatchInput) -> Result<Valid, Vec<Problem>> {
             Some(v)
         }
         Err(e) => {
-            problems.push(Problem::new(field::TALOS_VERSION, "invalid Talos version", e.to_string()));
+            problems.push(Problem::new(
+                field::TALOS_VERSION,
+                "invalid Talos version",
+                e.to_string(),
+            ));
             None
         }
     };
 
     let format = match (&talos, input.config_format) {
-        (Some(v), ConfigFormat::Auto) if facts::talos_multidoc_kube_config(v) => Some(EmittedFormat::MultiDocument),
+        (Some(v), ConfigFormat::Auto) if facts::talos_multidoc_kube_config(v) => {
+            Some(EmittedFormat::MultiDocument)
+        }
         (Some(_), ConfigFormat::Auto) => Some(EmittedFormat::Legacy),
         (_, ConfigFormat::Legacy) => Some(EmittedFormat::Legacy),
         (Some(v), ConfigFormat::MultiDocument) if !facts::talos_multidoc_kube_config(v) => {
@@ -333,7 +347,11 @@ fn validate(input: &PatchInput) -> Result<Valid, Vec<Problem>> {
     };
 
     let pods = check_subnets(field::POD_SUBNETS, &input.pod_subnets, &mut problems);
-    let services = check_subnets(field::SERVICE_SUBNETS, &input.service_subnets, &mut problems);
+    let services = check_subnets(
+        field::SERVICE_SUBNETS,
+        &input.service_subnets,
+        &mut problems,
+    );
     for (pi, p) in input.pod_subnets.iter().enumerate() {
         let Ok(pc) = Cidr::parse(p) else { continue };
         for (si, s) in input.service_subnets.iter().enumerate() {
@@ -360,7 +378,11 @@ fn validate(input: &PatchInput) -> Result<Valid, Vec<Problem>> {
         Some(s) => match CiliumVersion::parse(s) {
             Ok(v) => Some(v),
             Err(e) => {
-                problems.push(Problem::new(field::CILIUM_VERSION, "invalid Cilium version", e.to_string()));
+                problems.push(Problem::new(
+                    field::CILIUM_VERSION,
+                    "invalid Cilium version",
+                    e.to_string(),
+                ));
                 None
             }
         },
@@ -380,7 +402,8 @@ fn validate(input: &PatchInput) -> Result<Valid, Vec<Problem>> {
             }
         },
     };
-    if !input.kubeprism_enabled && input.kube_proxy_replacement && input.cluster_endpoint.is_none() {
+    if !input.kubeprism_enabled && input.kube_proxy_replacement && input.cluster_endpoint.is_none()
+    {
         problems.push(Problem::new(
             field::CLUSTER_ENDPOINT,
             "cluster endpoint required without KubePrism",
@@ -392,9 +415,21 @@ fn validate(input: &PatchInput) -> Result<Valid, Vec<Problem>> {
         return Err(problems);
     }
     match (talos, format, port) {
-        (Some(talos), Some(format), Some(port)) => Ok(Valid { talos, format, port, pods, services, cilium, endpoint }),
+        (Some(talos), Some(format), Some(port)) => Ok(Valid {
+            talos,
+            format,
+            port,
+            pods,
+            services,
+            cilium,
+            endpoint,
+        }),
         // unreachable in practice: each None pushed a problem above
-        _ => Err(vec![Problem::new(field::TALOS_VERSION, "invalid input", "the input could not be validated")]),
+        _ => Err(vec![Problem::new(
+            field::TALOS_VERSION,
+            "invalid input",
+            "the input could not be validated",
+        )]),
     }
 }
 
@@ -432,19 +467,28 @@ fn legacy_patch(input: &PatchInput, v: &Valid) -> String {
     // (1.5 and configs upgraded from it), and 1.6+ generated configs have it on.
     // Source: https://github.com/siderolabs/talos/blob/v1.6.0/hack/release.toml
     let prism = if input.kubeprism_enabled {
-        Node::map([("enabled", Node::Bool(true)), ("port", Node::Int(v.port as i64))])
+        Node::map([
+            ("enabled", Node::Bool(true)),
+            ("port", Node::Int(v.port as i64)),
+        ])
     } else {
         Node::map([("enabled", Node::Bool(false))])
     };
     let doc = Node::map([
-        ("machine", Node::map([("features", Node::map([("kubePrism", prism)]))])),
+        (
+            "machine",
+            Node::map([("features", Node::map([("kubePrism", prism)]))]),
+        ),
         ("cluster", Node::Map(cluster)),
     ]);
     yaml::to_string(&doc)
 }
 
 fn doc_header(kind: facts::TalosDocKind) -> Vec<(String, Node)> {
-    vec![("apiVersion".into(), Node::str(kind.api_version)), ("kind".into(), Node::str(kind.kind))]
+    vec![
+        ("apiVersion".into(), Node::str(kind.api_version)),
+        ("kind".into(), Node::str(kind.kind)),
+    ]
 }
 
 fn multidoc_patches(input: &PatchInput, v: &Valid) -> Vec<String> {
@@ -484,15 +528,24 @@ fn multidoc_patches(input: &PatchInput, v: &Valid) -> Vec<String> {
 fn helm_values(input: &PatchInput, v: &Valid) -> (String, Option<(String, u16)>) {
     // Source for every key: https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
     let mut m: Vec<(String, Node)> = vec![
-        ("ipam".into(), Node::map([("mode", Node::str("kubernetes"))])),
-        ("kubeProxyReplacement".into(), Node::Bool(input.kube_proxy_replacement)),
+        (
+            "ipam".into(),
+            Node::map([("mode", Node::str("kubernetes"))]),
+        ),
+        (
+            "kubeProxyReplacement".into(),
+            Node::Bool(input.kube_proxy_replacement),
+        ),
     ];
     // KubePrism on: Cilium talks to it (with or without KPR). Off: the
     // cluster endpoint (required with KPR, checked in validation; without KPR
     // kube-proxy serves the in-cluster "kubernetes" service, and an explicit
     // endpoint is still honoured when given).
-    let service =
-        if input.kubeprism_enabled { Some((facts::KUBEPRISM_HOST.to_string(), v.port)) } else { v.endpoint.clone() };
+    let service = if input.kubeprism_enabled {
+        Some((facts::KUBEPRISM_HOST.to_string(), v.port))
+    } else {
+        v.endpoint.clone()
+    };
     if let Some((host, port)) = &service {
         m.push(("k8sServiceHost".into(), Node::str(host.clone())));
         m.push(("k8sServicePort".into(), Node::Int(*port as i64)));
@@ -502,8 +555,14 @@ fn helm_values(input: &PatchInput, v: &Valid) -> (String, Option<(String, u16)>)
         Node::map([(
             "capabilities",
             Node::map([
-                ("ciliumAgent", Node::strs(facts::talos_agent_caps(v.cilium.as_ref()))),
-                ("cleanCiliumState", Node::strs(facts::talos_clean_state_caps(v.cilium.as_ref()))),
+                (
+                    "ciliumAgent",
+                    Node::strs(facts::talos_agent_caps(v.cilium.as_ref())),
+                ),
+                (
+                    "cleanCiliumState",
+                    Node::strs(facts::talos_clean_state_caps(v.cilium.as_ref())),
+                ),
             ]),
         )]),
     ));
@@ -539,7 +598,8 @@ pub fn generate(input: &PatchInput) -> Result<PatchOutput, Vec<Problem>> {
     if v.format == EmittedFormat::Legacy && facts::talos_multidoc_kube_config(&v.talos) {
         notes.push("Legacy v1alpha1 fields were emitted for Talos 1.14+: correct only for clusters generated with a version contract of 1.13 or older.".into());
     }
-    if v.format == EmittedFormat::Legacy && v.talos.minor_key() == (1, 5) && input.kubeprism_enabled {
+    if v.format == EmittedFormat::Legacy && v.talos.minor_key() == (1, 5) && input.kubeprism_enabled
+    {
         notes.push("Talos 1.5 ships KubePrism disabled; this patch enables it explicitly.".into());
     }
     if input.machine_type == MachineType::Worker && input.kube_proxy_replacement {
@@ -553,13 +613,19 @@ pub fn generate(input: &PatchInput) -> Result<PatchOutput, Vec<Problem>> {
         format: v.format,
         talos_version: v.talos.clone(),
         machine_type: input.machine_type,
-        cni_disabled: v.format == EmittedFormat::Legacy || input.machine_type == MachineType::ControlPlane,
-        kube_proxy_disabled: input.kube_proxy_replacement && input.machine_type == MachineType::ControlPlane,
+        cni_disabled: v.format == EmittedFormat::Legacy
+            || input.machine_type == MachineType::ControlPlane,
+        kube_proxy_disabled: input.kube_proxy_replacement
+            && input.machine_type == MachineType::ControlPlane,
         kubeprism_port: input.kubeprism_enabled.then_some(v.port),
         k8s_service: k8s_service.clone(),
         notes,
     };
-    Ok(PatchOutput { patches, helm_values, summary })
+    Ok(PatchOutput {
+        patches,
+        helm_values,
+        summary,
+    })
 }
 
 #[cfg(test)]
@@ -639,9 +705,15 @@ mod tests {
         i.kubeprism_enabled = false;
         i.cluster_endpoint = Some("https://10.0.0.10:6443".into());
         let out = gen_ok(&i);
-        assert_eq!(one(&out.patches[0])["machine"]["features"]["kubePrism"], json!({"enabled": false}));
+        assert_eq!(
+            one(&out.patches[0])["machine"]["features"]["kubePrism"],
+            json!({"enabled": false})
+        );
         let v = one(&out.helm_values);
-        assert_eq!((v["k8sServiceHost"].clone(), v["k8sServicePort"].clone()), (json!("10.0.0.10"), json!(6443)));
+        assert_eq!(
+            (v["k8sServiceHost"].clone(), v["k8sServicePort"].clone()),
+            (json!("10.0.0.10"), json!(6443))
+        );
     }
 
     #[test]
@@ -666,7 +738,10 @@ mod tests {
     fn multidoc_worker_has_only_node_documents() {
         let out = gen_ok(&PatchInput::new("v1.15", MachineType::Worker));
         let kinds: Vec<Value> = out.patches.iter().map(|p| one(p)["kind"].clone()).collect();
-        assert_eq!(kinds, vec![json!("KubePrismConfig"), json!("KubeNetworkConfig")]);
+        assert_eq!(
+            kinds,
+            vec![json!("KubePrismConfig"), json!("KubeNetworkConfig")]
+        );
         for k in [facts::KUBE_PRISM_CONFIG, facts::KUBE_NETWORK_CONFIG] {
             assert!(!k.controlplane_only);
         }
@@ -694,8 +769,16 @@ mod tests {
         i.kubeprism_enabled = false;
         i.cluster_endpoint = Some("https://[fd00::10]".into());
         let out = gen_ok(&i);
-        let prism: Vec<Value> = out.patches.iter().map(|p| one(p)).filter(|d| d["kind"] == "KubePrismConfig").collect();
-        assert_eq!(prism, vec![json!({"apiVersion": "v1alpha1", "kind": "KubePrismConfig", "$patch": "delete"})]);
+        let prism: Vec<Value> = out
+            .patches
+            .iter()
+            .map(|p| one(p))
+            .filter(|d| d["kind"] == "KubePrismConfig")
+            .collect();
+        assert_eq!(
+            prism,
+            vec![json!({"apiVersion": "v1alpha1", "kind": "KubePrismConfig", "$patch": "delete"})]
+        );
         let v = one(&out.helm_values);
         assert_eq!(v["k8sServiceHost"], json!("fd00::10"));
         assert_eq!(v["k8sServicePort"], json!(443));
@@ -709,7 +792,12 @@ mod tests {
         let out = gen_ok(&i);
         assert_eq!(out.summary.format, EmittedFormat::Legacy);
         assert!(one(&out.patches[0])["cluster"]["network"]["cni"]["name"] == "none");
-        assert!(out.summary.notes.iter().any(|n| n.contains("version contract")));
+        assert!(
+            out.summary
+                .notes
+                .iter()
+                .any(|n| n.contains("version contract"))
+        );
     }
 
     #[test]
@@ -740,7 +828,10 @@ mod tests {
             })
         );
         // Same values for workers: they are cluster-wide.
-        assert_eq!(out.helm_values, gen_ok(&PatchInput::new("v1.13", MachineType::Worker)).helm_values);
+        assert_eq!(
+            out.helm_values,
+            gen_ok(&PatchInput::new("v1.13", MachineType::Worker)).helm_values
+        );
     }
 
     #[test]
@@ -749,13 +840,21 @@ mod tests {
         i.cilium_version = Some("1.19.6".into());
         i.kubeprism_port = 7446;
         let v = one(&gen_ok(&i).helm_values);
-        let caps = v["securityContext"]["capabilities"]["ciliumAgent"].as_array().unwrap().clone();
+        let caps = v["securityContext"]["capabilities"]["ciliumAgent"]
+            .as_array()
+            .unwrap()
+            .clone();
         assert!(caps.contains(&json!("SYSLOG")));
         assert!(!caps.contains(&json!("SYS_MODULE")));
         assert_eq!(v["k8sServicePort"], json!(7446));
         i.cilium_version = Some("1.18.5".into());
         let v = one(&gen_ok(&i).helm_values);
-        assert!(!v["securityContext"]["capabilities"]["ciliumAgent"].as_array().unwrap().contains(&json!("SYSLOG")));
+        assert!(
+            !v["securityContext"]["capabilities"]["ciliumAgent"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("SYSLOG"))
+        );
     }
 
     #[test]
@@ -763,10 +862,21 @@ mod tests {
         let i = PatchInput::new("v1.14", MachineType::ControlPlane);
         assert_eq!(generate(&i), generate(&i));
         let v = gen_ok(&i).helm_values;
-        let keys: Vec<&str> = v.lines().filter(|l| !l.starts_with(' ')).map(|l| l.split(':').next().unwrap()).collect();
+        let keys: Vec<&str> = v
+            .lines()
+            .filter(|l| !l.starts_with(' '))
+            .map(|l| l.split(':').next().unwrap())
+            .collect();
         assert_eq!(
             keys,
-            ["ipam", "kubeProxyReplacement", "k8sServiceHost", "k8sServicePort", "securityContext", "cgroup"]
+            [
+                "ipam",
+                "kubeProxyReplacement",
+                "k8sServiceHost",
+                "k8sServicePort",
+                "securityContext",
+                "cgroup"
+            ]
         );
     }
 
@@ -800,8 +910,16 @@ mod tests {
     #[test]
     fn subnet_problems_point_at_elements() {
         let mut i = PatchInput::new("v1.14", MachineType::ControlPlane);
-        i.pod_subnets = vec!["10.244.0.0/16".into(), "10.244.1.0/16".into(), "nonsense".into()];
-        i.service_subnets = vec!["10.244.128.0/24".into(), "fd00::/108".into(), "10.96.0.0/12".into()];
+        i.pod_subnets = vec![
+            "10.244.0.0/16".into(),
+            "10.244.1.0/16".into(),
+            "nonsense".into(),
+        ];
+        i.service_subnets = vec![
+            "10.244.128.0/24".into(),
+            "fd00::/108".into(),
+            "10.96.0.0/12".into(),
+        ];
         let p = problems(&i);
         assert_eq!(
             fields(&p),
@@ -812,7 +930,11 @@ mod tests {
                 (field::SERVICE_SUBNETS, Some(0)),
             ]
         );
-        assert!(p[0].detail.contains("\"10.244.0.0/16\""), "host bits: fix suggested: {}", p[0].detail);
+        assert!(
+            p[0].detail.contains("\"10.244.0.0/16\""),
+            "host bits: fix suggested: {}",
+            p[0].detail
+        );
         assert!(p[2].summary.contains("same IP family"));
         assert!(p[3].summary.contains("overlaps"));
     }
@@ -831,7 +953,10 @@ mod tests {
         let mut i = PatchInput::new("v1.13", MachineType::Worker);
         i.pod_subnets.clear();
         i.service_subnets.clear();
-        assert_eq!(fields(&problems(&i)), vec![(field::POD_SUBNETS, None), (field::SERVICE_SUBNETS, None)]);
+        assert_eq!(
+            fields(&problems(&i)),
+            vec![(field::POD_SUBNETS, None), (field::SERVICE_SUBNETS, None)]
+        );
     }
 
     #[test]
@@ -845,11 +970,20 @@ mod tests {
         i.kube_proxy_replacement = false;
         let out = gen_ok(&i);
         assert!(one(&out.helm_values).get("k8sServiceHost").is_none());
-        for bad in ["http://x:6443", "x:6443", "https://x:6443/path", "https://x:0"] {
+        for bad in [
+            "http://x:6443",
+            "x:6443",
+            "https://x:6443/path",
+            "https://x:0",
+        ] {
             let mut i = PatchInput::new("v1.13", MachineType::ControlPlane);
             i.kubeprism_enabled = false;
             i.cluster_endpoint = Some(bad.into());
-            assert_eq!(fields(&problems(&i)), vec![(field::CLUSTER_ENDPOINT, None)], "{bad}");
+            assert_eq!(
+                fields(&problems(&i)),
+                vec![(field::CLUSTER_ENDPOINT, None)],
+                "{bad}"
+            );
         }
     }
 
@@ -871,7 +1005,10 @@ mod tests {
                 (field::CLUSTER_ENDPOINT, None),
             ]
         );
-        assert!(p.iter().all(|p| !p.summary.is_empty() && !p.detail.is_empty()));
+        assert!(
+            p.iter()
+                .all(|p| !p.summary.is_empty() && !p.detail.is_empty())
+        );
     }
 
     #[test]
@@ -879,8 +1016,16 @@ mod tests {
         let mut i = PatchInput::new("v1.14", MachineType::Worker);
         i.pod_subnets = vec!["10.244.0.0/16".into(), "FC00:0DB8:0010:0000::/56".into()];
         let out = gen_ok(&i);
-        let net = out.patches.iter().map(|p| one(p)).find(|d| d["kind"] == "KubeNetworkConfig").unwrap();
-        assert_eq!(net["podSubnets"], json!(["10.244.0.0/16", "fc00:db8:10::/56"]));
+        let net = out
+            .patches
+            .iter()
+            .map(|p| one(p))
+            .find(|d| d["kind"] == "KubeNetworkConfig")
+            .unwrap();
+        assert_eq!(
+            net["podSubnets"],
+            json!(["10.244.0.0/16", "fc00:db8:10::/56"])
+        );
     }
 
     #[test]
@@ -928,7 +1073,10 @@ mod tests {
                         Ok(out) => assert!(!out.patches.is_empty()),
                         Err(p) => {
                             assert!(!p.is_empty());
-                            assert!(p.iter().all(|p| !p.summary.is_empty() && !p.detail.is_empty()));
+                            assert!(
+                                p.iter()
+                                    .all(|p| !p.summary.is_empty() && !p.detail.is_empty())
+                            );
                         }
                     }
                 }
@@ -938,13 +1086,23 @@ mod tests {
 
     #[test]
     fn parse_enums() {
-        assert_eq!(MachineType::parse("controlplane"), Some(MachineType::ControlPlane));
+        assert_eq!(
+            MachineType::parse("controlplane"),
+            Some(MachineType::ControlPlane)
+        );
         assert_eq!(MachineType::parse("Worker"), Some(MachineType::Worker));
         assert_eq!(MachineType::parse("master"), None);
-        assert_eq!(ConfigFormat::parse("multidocument"), Some(ConfigFormat::MultiDocument));
+        assert_eq!(
+            ConfigFormat::parse("multidocument"),
+            Some(ConfigFormat::MultiDocument)
+        );
         assert_eq!(ConfigFormat::parse("legacy"), Some(ConfigFormat::Legacy));
         assert_eq!(ConfigFormat::parse("x"), None);
-        for f in [ConfigFormat::Auto, ConfigFormat::Legacy, ConfigFormat::MultiDocument] {
+        for f in [
+            ConfigFormat::Auto,
+            ConfigFormat::Legacy,
+            ConfigFormat::MultiDocument,
+        ] {
             assert_eq!(ConfigFormat::parse(f.as_str()), Some(f));
         }
     }

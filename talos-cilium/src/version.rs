@@ -21,7 +21,11 @@ pub struct VersionError {
 
 impl fmt::Display for VersionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid {} version {:?}: {}; expected {}", self.what, self.input, self.reason, self.expected)
+        write!(
+            f,
+            "invalid {} version {:?}: {}; expected {}",
+            self.what, self.input, self.reason, self.expected
+        )
     }
 }
 
@@ -46,7 +50,8 @@ fn parse_number(s: &str, part: &str) -> Result<u64, String> {
     if s.len() > 1 && s.starts_with('0') {
         return Err(format!("the {part} number {s:?} has a leading zero"));
     }
-    s.parse::<u64>().map_err(|_| format!("the {part} number {s:?} is too large"))
+    s.parse::<u64>()
+        .map_err(|_| format!("the {part} number {s:?} is too large"))
 }
 
 fn parse_generic(input: &str, allow_v: bool, require_patch: bool) -> Result<Parsed, String> {
@@ -67,10 +72,13 @@ fn parse_generic(input: &str, allow_v: bool, require_patch: bool) -> Result<Pars
             if p.is_empty() {
                 return Err("the pre-release part after '-' is empty".into());
             }
-            let ok =
-                p.split('.').all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+            let ok = p.split('.').all(|id| {
+                !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
             if !ok {
-                return Err(format!("the pre-release part {p:?} must be dot-separated [0-9A-Za-z-] identifiers"));
+                return Err(format!(
+                    "the pre-release part {p:?} must be dot-separated [0-9A-Za-z-] identifiers"
+                ));
             }
             (c, Some(p.to_string()))
         }
@@ -97,7 +105,12 @@ fn parse_generic(input: &str, allow_v: bool, require_patch: bool) -> Result<Pars
         Some(p) => Some(parse_number(p, "patch")?),
         None => None,
     };
-    Ok(Parsed { major, minor, patch, pre })
+    Ok(Parsed {
+        major,
+        minor,
+        patch,
+        pre,
+    })
 }
 
 /// Compares two pre-release strings with semver precedence rules.
@@ -148,17 +161,34 @@ impl TalosVersion {
         "[v]1.MINOR[.PATCH[-PRERELEASE]], e.g. \"v1.13\", \"1.13.9\" or \"v1.14.0-rc.1\"";
 
     pub const fn new(major: u64, minor: u64) -> Self {
-        TalosVersion { major, minor, patch: None, pre: None }
+        TalosVersion {
+            major,
+            minor,
+            patch: None,
+            pre: None,
+        }
     }
 
     pub fn parse(input: &str) -> Result<Self, VersionError> {
-        let err =
-            |reason: String| VersionError { what: "Talos", input: input.to_string(), reason, expected: Self::EXPECTED };
+        let err = |reason: String| VersionError {
+            what: "Talos",
+            input: input.to_string(),
+            reason,
+            expected: Self::EXPECTED,
+        };
         let p = parse_generic(input, true, false).map_err(err)?;
         if p.major != 1 {
-            return Err(err(format!("major version {} is not a Talos 1.x release", p.major)));
+            return Err(err(format!(
+                "major version {} is not a Talos 1.x release",
+                p.major
+            )));
         }
-        Ok(TalosVersion { major: p.major, minor: p.minor, patch: p.patch, pre: p.pre })
+        Ok(TalosVersion {
+            major: p.major,
+            minor: p.minor,
+            patch: p.patch,
+            pre: p.pre,
+        })
     }
 
     /// `(major, minor)`: the version contract this release generates by default.
@@ -209,8 +239,7 @@ pub struct CiliumVersion {
 }
 
 impl CiliumVersion {
-    pub const EXPECTED: &'static str =
-        "a Cilium chart version MAJOR.MINOR.PATCH[-PRERELEASE], e.g. \"1.18.5\" or \"1.21.0-pre.0\"";
+    pub const EXPECTED: &'static str = "a Cilium chart version MAJOR.MINOR.PATCH[-PRERELEASE], e.g. \"1.18.5\" or \"1.21.0-pre.0\"";
 
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let err = |reason: String| VersionError {
@@ -221,9 +250,17 @@ impl CiliumVersion {
         };
         let p = parse_generic(input, true, true).map_err(err)?;
         if p.major != 1 {
-            return Err(err(format!("major version {} is not a Cilium 1.x chart", p.major)));
+            return Err(err(format!(
+                "major version {} is not a Cilium 1.x chart",
+                p.major
+            )));
         }
-        Ok(CiliumVersion { major: p.major, minor: p.minor, patch: p.patch.unwrap_or(0), pre: p.pre })
+        Ok(CiliumVersion {
+            major: p.major,
+            minor: p.minor,
+            patch: p.patch.unwrap_or(0),
+            pre: p.pre,
+        })
     }
 
     pub fn minor_key(&self) -> (u64, u64) {
@@ -268,8 +305,7 @@ pub struct KubernetesVersion {
 }
 
 impl KubernetesVersion {
-    pub const EXPECTED: &'static str =
-        "a Kubernetes version [v]MAJOR.MINOR.PATCH[-PRERELEASE], e.g. \"1.36.0\" or \"v1.37.0-rc.0\"";
+    pub const EXPECTED: &'static str = "a Kubernetes version [v]MAJOR.MINOR.PATCH[-PRERELEASE], e.g. \"1.36.0\" or \"v1.37.0-rc.0\"";
 
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let err = |reason: String| VersionError {
@@ -279,7 +315,12 @@ impl KubernetesVersion {
             expected: Self::EXPECTED,
         };
         let p = parse_generic(input, true, true).map_err(err)?;
-        Ok(KubernetesVersion { major: p.major, minor: p.minor, patch: p.patch.unwrap_or(0), pre: p.pre })
+        Ok(KubernetesVersion {
+            major: p.major,
+            minor: p.minor,
+            patch: p.patch.unwrap_or(0),
+            pre: p.pre,
+        })
     }
 
     pub fn minor_key(&self) -> (u64, u64) {

@@ -33,7 +33,9 @@ impl Node {
     }
 }
 
-const RESERVED: &[&str] = &["true", "false", "yes", "no", "y", "n", "on", "off", "null", "~"];
+const RESERVED: &[&str] = &[
+    "true", "false", "yes", "no", "y", "n", "on", "off", "null", "~",
+];
 
 /// True when `s` can be written as a plain scalar and read back as the same string.
 pub fn is_plain_safe(s: &str) -> bool {
@@ -47,7 +49,8 @@ pub fn is_plain_safe(s: &str) -> bool {
     };
     // Identifiers, paths, keys like `$patch`.
     if (first.is_ascii_alphabetic() || first == '$' || first == '/')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-' | '$'))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-' | '$'))
     {
         // `.inf`/`.nan` start with '.', excluded by the first char rule.
         return true;
@@ -55,7 +58,8 @@ pub fn is_plain_safe(s: &str) -> bool {
     // CIDRs and similar: contain '/', so never a number, bool or timestamp.
     first.is_ascii_alphanumeric()
         && s.contains('/')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '/'))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '/'))
 }
 
 fn quote(s: &str) -> String {
@@ -85,7 +89,11 @@ fn quote(s: &str) -> String {
 }
 
 fn scalar(s: &str) -> String {
-    if is_plain_safe(s) { s.to_string() } else { quote(s) }
+    if is_plain_safe(s) {
+        s.to_string()
+    } else {
+        quote(s)
+    }
 }
 
 fn inline(node: &Node) -> Option<String> {
@@ -168,9 +176,15 @@ mod tests {
 
     #[test]
     fn plain_and_quoted() {
-        for s in
-            ["kubernetes", "$patch", "/sys/fs/cgroup", "10.244.0.0/16", "fc00:db8:10::/56", "v1alpha1", "SYS_ADMIN"]
-        {
+        for s in [
+            "kubernetes",
+            "$patch",
+            "/sys/fs/cgroup",
+            "10.244.0.0/16",
+            "fc00:db8:10::/56",
+            "v1alpha1",
+            "SYS_ADMIN",
+        ] {
             assert!(is_plain_safe(s), "{s}");
         }
         for s in [
@@ -210,14 +224,26 @@ mod tests {
     #[test]
     fn block_layout() {
         let n = Node::map([
-            ("a", Node::map([("b", Node::Int(1)), ("c", Node::Bool(false))])),
+            (
+                "a",
+                Node::map([("b", Node::Int(1)), ("c", Node::Bool(false))]),
+            ),
             ("l", Node::strs(["x", "true"])),
-            ("m", Node::Seq(vec![Node::map([("k", Node::str("v")), ("k2", Node::str(""))])])),
+            (
+                "m",
+                Node::Seq(vec![Node::map([
+                    ("k", Node::str("v")),
+                    ("k2", Node::str("")),
+                ])]),
+            ),
             ("e", Node::Map(vec![])),
             ("s", Node::Seq(vec![])),
         ]);
         let text = to_string(&n);
-        assert_eq!(text, "a:\n  b: 1\n  c: false\nl:\n  - x\n  - \"true\"\nm:\n  - k: v\n    k2: \"\"\ne: {}\ns: []\n");
+        assert_eq!(
+            text,
+            "a:\n  b: 1\n  c: false\nl:\n  - x\n  - \"true\"\nm:\n  - k: v\n    k2: \"\"\ne: {}\ns: []\n"
+        );
     }
 }
 
@@ -231,9 +257,11 @@ mod roundtrip {
             serde_yaml_ng::Value::Number(n) => Node::Int(n.as_i64().expect("int")),
             serde_yaml_ng::Value::String(s) => Node::Str(s.clone()),
             serde_yaml_ng::Value::Sequence(s) => Node::Seq(s.iter().map(to_node).collect()),
-            serde_yaml_ng::Value::Mapping(m) => {
-                Node::Map(m.iter().map(|(k, v)| (k.as_str().expect("string key").to_string(), to_node(v))).collect())
-            }
+            serde_yaml_ng::Value::Mapping(m) => Node::Map(
+                m.iter()
+                    .map(|(k, v)| (k.as_str().expect("string key").to_string(), to_node(v)))
+                    .collect(),
+            ),
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -321,10 +349,16 @@ mod roundtrip {
                 "a",
                 Node::Seq(vec![Node::map([
                     ("x", Node::Int(-5)),
-                    ("y", Node::Seq(vec![Node::strs(["p", "q"]), Node::Bool(true)])),
+                    (
+                        "y",
+                        Node::Seq(vec![Node::strs(["p", "q"]), Node::Bool(true)]),
+                    ),
                 ])]),
             ),
-            ("b", Node::map([("c", Node::map([("d", Node::Map(vec![]))]))])),
+            (
+                "b",
+                Node::map([("c", Node::map([("d", Node::Map(vec![]))]))]),
+            ),
             ("e", Node::Seq(vec![Node::Seq(vec![]), Node::Map(vec![])])),
         ]);
         let text = to_string(&doc);

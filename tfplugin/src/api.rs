@@ -79,17 +79,29 @@ pub trait Resource: Send + Sync {
 
     /// Plans a change. The default accepts the proposed new state.
     fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
-        PlanResponse { planned_state: req.proposed_new_state, planned_private: req.prior_private, ..Default::default() }
+        PlanResponse {
+            planned_state: req.proposed_new_state,
+            planned_private: req.prior_private,
+            ..Default::default()
+        }
     }
 
     /// Carries out a planned change. The default stores the planned state.
     fn apply(&self, _ctx: &Ctx, req: ApplyRequest) -> StateResponse {
-        StateResponse { new_state: req.planned_state, private: req.planned_private, diagnostics: Vec::new() }
+        StateResponse {
+            new_state: req.planned_state,
+            private: req.planned_private,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Refreshes the state. The default keeps it unchanged.
     fn read(&self, _ctx: &Ctx, state: Value, private: Vec<u8>) -> StateResponse {
-        StateResponse { new_state: state, private, diagnostics: Vec::new() }
+        StateResponse {
+            new_state: state,
+            private,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Imports an existing object by ID. The default refuses.

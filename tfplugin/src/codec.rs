@@ -32,7 +32,10 @@ impl fmt::Display for CodecError {
 impl std::error::Error for CodecError {}
 
 fn err(path: &AttributePath, msg: impl Into<String>) -> CodecError {
-    CodecError { path: path.clone(), message: msg.into() }
+    CodecError {
+        path: path.clone(),
+        message: msg.into(),
+    }
 }
 
 const EXT_UNKNOWN: i8 = 0;
@@ -48,19 +51,34 @@ pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
     let mp = rmpv::decode::read_value_with_max_depth(&mut rd, MAX_DEPTH * 2 + 4)
         .map_err(|e| err(&root, format!("invalid msgpack: {e}")))?;
     if !rd.is_empty() {
-        return Err(err(&root, format!("{} trailing bytes after the msgpack value", rd.len())));
+        return Err(err(
+            &root,
+            format!("{} trailing bytes after the msgpack value", rd.len()),
+        ));
     }
     from_mp(&mp, ty, &mut AttributePath::default(), 0)
 }
 
-fn from_mp(mp: &Mp, ty: &Type, path: &mut AttributePath, depth: usize) -> Result<Value, CodecError> {
+fn from_mp(
+    mp: &Mp,
+    ty: &Type,
+    path: &mut AttributePath,
+    depth: usize,
+) -> Result<Value, CodecError> {
     if depth > MAX_DEPTH {
-        return Err(err(path, format!("value nested deeper than {MAX_DEPTH} levels")));
+        return Err(err(
+            path,
+            format!("value nested deeper than {MAX_DEPTH} levels"),
+        ));
     }
     match mp {
         Mp::Nil => return Ok(Value::Null),
         Mp::Ext(EXT_UNKNOWN, _) => return Ok(Value::UNKNOWN),
-        Mp::Ext(EXT_REFINED_UNKNOWN, payload) => return Ok(Value::Unknown { refinements: Some(payload.clone()) }),
+        Mp::Ext(EXT_REFINED_UNKNOWN, payload) => {
+            return Ok(Value::Unknown {
+                refinements: Some(payload.clone()),
+            });
+        }
         Mp::Ext(t, _) => return Err(err(path, format!("unsupported msgpack extension type {t}"))),
         _ => {}
     }
@@ -70,10 +88,14 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut AttributePath, depth: usize) -> Result
             other => Err(err(path, format!("bool required, got {}", mp_kind(other)))),
         },
         Type::String => match mp {
-            Mp::String(s) => {
-                s.as_str().map(|s| Value::String(s.to_string())).ok_or_else(|| err(path, "string is not valid UTF-8"))
-            }
-            other => Err(err(path, format!("string required, got {}", mp_kind(other)))),
+            Mp::String(s) => s
+                .as_str()
+                .map(|s| Value::String(s.to_string()))
+                .ok_or_else(|| err(path, "string is not valid UTF-8")),
+            other => Err(err(
+                path,
+                format!("string required, got {}", mp_kind(other)),
+            )),
         },
         Type::Number => match mp {
             Mp::Integer(i) => {
@@ -88,14 +110,19 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut AttributePath, depth: usize) -> Result
             Mp::F32(f) => Ok(Value::Number(Number::Float(f64::from(*f)))),
             Mp::F64(f) => Ok(Value::Number(Number::Float(*f))),
             Mp::String(s) => {
-                let s = s.as_str().ok_or_else(|| err(path, "number is not valid UTF-8"))?;
+                let s = s
+                    .as_str()
+                    .ok_or_else(|| err(path, "number is not valid UTF-8"))?;
                 if is_decimal(s) {
                     Ok(Value::Number(Number::Big(s.to_string())))
                 } else {
                     Err(err(path, format!("number required, got string {s:?}")))
                 }
             }
-            other => Err(err(path, format!("number required, got {}", mp_kind(other)))),
+            other => Err(err(
+                path,
+                format!("number required, got {}", mp_kind(other)),
+            )),
         },
         Type::Dynamic => {
             let Mp::Array(pair) = mp else {
@@ -125,14 +152,25 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut AttributePath, depth: usize) -> Result
                 out.push(from_mp(it, et, path, depth + 1)?);
                 path.pop();
             }
-            Ok(if matches!(ty, Type::Set(_)) { Value::Set(out) } else { Value::List(out) })
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::Set(out)
+            } else {
+                Value::List(out)
+            })
         }
         Type::Tuple(ts) => {
             let Mp::Array(items) = mp else {
                 return Err(err(path, format!("tuple required, got {}", mp_kind(mp))));
             };
             if items.len() != ts.len() {
-                return Err(err(path, format!("tuple of {} elements required, got {}", ts.len(), items.len())));
+                return Err(err(
+                    path,
+                    format!(
+                        "tuple of {} elements required, got {}",
+                        ts.len(),
+                        items.len()
+                    ),
+                ));
             }
             let mut out = Vec::with_capacity(items.len());
             for (i, (it, t)) in items.iter().zip(ts).enumerate() {
@@ -148,7 +186,9 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut AttributePath, depth: usize) -> Result
             };
             let mut out = BTreeMap::new();
             for (k, v) in entries {
-                let key = k.as_str().ok_or_else(|| err(path, "map key must be a string"))?;
+                let key = k
+                    .as_str()
+                    .ok_or_else(|| err(path, "map key must be a string"))?;
                 path.push(Step::Key(key.to_string()));
                 out.insert(key.to_string(), from_mp(v, et, path, depth + 1)?);
                 path.pop();
@@ -161,7 +201,9 @@ fn from_mp(mp: &Mp, ty: &Type, path: &mut AttributePath, depth: usize) -> Result
             };
             let mut out = BTreeMap::new();
             for (k, v) in entries {
-                let key = k.as_str().ok_or_else(|| err(path, "attribute name must be a string"))?;
+                let key = k
+                    .as_str()
+                    .ok_or_else(|| err(path, "attribute name must be a string"))?;
                 path.push(Step::Attr(key.to_string()));
                 let Some(at) = attrs.get(key) else {
                     return Err(err(path, "unsupported attribute"));
@@ -181,7 +223,8 @@ fn is_decimal(s: &str) -> bool {
     let t = s.strip_prefix('-').unwrap_or(s);
     !t.is_empty()
         && t.parse::<f64>().is_ok()
-        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
 }
 
 fn mp_kind(m: &Mp) -> &'static str {
@@ -201,7 +244,8 @@ fn mp_kind(m: &Mp) -> &'static str {
 pub fn encode_msgpack(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
     let mp = to_mp(v, ty, &mut AttributePath::default())?;
     let mut out = Vec::new();
-    rmpv::encode::write_value(&mut out, &mp).map_err(|e| err(&AttributePath::default(), e.to_string()))?;
+    rmpv::encode::write_value(&mut out, &mp)
+        .map_err(|e| err(&AttributePath::default(), e.to_string()))?;
     Ok(out)
 }
 
@@ -209,7 +253,9 @@ fn to_mp(v: &Value, ty: &Type, path: &mut AttributePath) -> Result<Mp, CodecErro
     match v {
         Value::Null => return Ok(Mp::Nil),
         Value::Unknown { refinements: None } => return Ok(Mp::Ext(EXT_UNKNOWN, vec![0])),
-        Value::Unknown { refinements: Some(p) } => return Ok(Mp::Ext(EXT_REFINED_UNKNOWN, p.clone())),
+        Value::Unknown {
+            refinements: Some(p),
+        } => return Ok(Mp::Ext(EXT_REFINED_UNKNOWN, p.clone())),
         _ => {}
     }
     if let Type::Dynamic = ty {
@@ -239,7 +285,10 @@ fn to_mp(v: &Value, ty: &Type, path: &mut AttributePath) -> Result<Mp, CodecErro
             }
             Number::Big(s) => Mp::String(s.clone().into()),
         }),
-        (Type::List(et) | Type::Set(et), Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
+        (
+            Type::List(et) | Type::Set(et),
+            Value::List(items) | Value::Set(items) | Value::Tuple(items),
+        ) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, it) in items.iter().enumerate() {
                 path.push(Step::Index(i as i64));
@@ -310,7 +359,11 @@ pub fn implied_type(v: &Value) -> Type {
         Value::List(items) => Type::list(items.first().map(implied_type).unwrap_or(Type::Dynamic)),
         Value::Set(items) => Type::set(items.first().map(implied_type).unwrap_or(Type::Dynamic)),
         Value::Map(m) => Type::map(m.values().next().map(implied_type).unwrap_or(Type::Dynamic)),
-        Value::Object(m) => Type::Object(m.iter().map(|(k, v)| (k.clone(), implied_type(v))).collect()),
+        Value::Object(m) => Type::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), implied_type(v)))
+                .collect(),
+        ),
         Value::Tuple(items) => Type::Tuple(items.iter().map(implied_type).collect()),
         Value::Dynamic(t, _) => t.clone(),
     }
@@ -318,15 +371,22 @@ pub fn implied_type(v: &Value) -> Type {
 
 /// Decodes a JSON DynamicValue (or raw state) of type `ty`.
 pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
-    let j: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| err(&AttributePath::default(), format!("invalid JSON: {e}")))?;
+    let j: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| err(&AttributePath::default(), format!("invalid JSON: {e}")))?;
     from_json(&j, ty, &mut AttributePath::default())
 }
 
-pub(crate) fn from_json(j: &serde_json::Value, ty: &Type, path: &mut AttributePath) -> Result<Value, CodecError> {
+pub(crate) fn from_json(
+    j: &serde_json::Value,
+    ty: &Type,
+    path: &mut AttributePath,
+) -> Result<Value, CodecError> {
     use serde_json::Value as J;
     if path.0.len() > MAX_DEPTH {
-        return Err(err(path, format!("value nested deeper than {MAX_DEPTH} levels")));
+        return Err(err(
+            path,
+            format!("value nested deeper than {MAX_DEPTH} levels"),
+        ));
     }
     if j.is_null() {
         return Ok(Value::Null);
@@ -342,9 +402,14 @@ pub(crate) fn from_json(j: &serde_json::Value, ty: &Type, path: &mut AttributePa
             Number::Float(n.as_f64().unwrap_or(0.0))
         })),
         (Type::Number, J::String(s)) if is_decimal(s) => Ok(Value::Number(Number::Big(s.clone()))),
-        (Type::Dynamic, J::Object(o)) if o.contains_key("type") && o.contains_key("value") && o.len() == 2 => {
+        (Type::Dynamic, J::Object(o))
+            if o.contains_key("type") && o.contains_key("value") && o.len() == 2 =>
+        {
             let t = Type::from_json(&o["type"]).map_err(|e| err(path, e))?;
-            Ok(Value::Dynamic(t.clone(), Box::new(from_json(&o["value"], &t, path)?)))
+            Ok(Value::Dynamic(
+                t.clone(),
+                Box::new(from_json(&o["value"], &t, path)?),
+            ))
         }
         (Type::List(et) | Type::Set(et), J::Array(items)) => {
             let mut out = Vec::with_capacity(items.len());
@@ -353,7 +418,11 @@ pub(crate) fn from_json(j: &serde_json::Value, ty: &Type, path: &mut AttributePa
                 out.push(from_json(it, et, path)?);
                 path.pop();
             }
-            Ok(if matches!(ty, Type::Set(_)) { Value::Set(out) } else { Value::List(out) })
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::Set(out)
+            } else {
+                Value::List(out)
+            })
         }
         (Type::Tuple(ts), J::Array(items)) if ts.len() == items.len() => {
             let mut out = Vec::with_capacity(items.len());
@@ -392,7 +461,10 @@ pub(crate) fn from_json(j: &serde_json::Value, ty: &Type, path: &mut AttributePa
             let v = json_implied(other);
             Ok(Value::Dynamic(implied_type(&v), Box::new(v)))
         }
-        (t, other) => Err(err(path, format!("{t} required, got JSON {}", json_kind(other)))),
+        (t, other) => Err(err(
+            path,
+            format!("{t} required, got JSON {}", json_kind(other)),
+        )),
     }
 }
 
@@ -401,12 +473,18 @@ fn json_implied(j: &serde_json::Value) -> Value {
     match j {
         J::Null => Value::Null,
         J::Bool(b) => Value::Bool(*b),
-        J::Number(n) => {
-            Value::Number(n.as_i64().map(Number::Int).unwrap_or_else(|| Number::Float(n.as_f64().unwrap_or(0.0))))
-        }
+        J::Number(n) => Value::Number(
+            n.as_i64()
+                .map(Number::Int)
+                .unwrap_or_else(|| Number::Float(n.as_f64().unwrap_or(0.0))),
+        ),
         J::String(s) => Value::String(s.clone()),
         J::Array(a) => Value::Tuple(a.iter().map(json_implied).collect()),
-        J::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), json_implied(v))).collect()),
+        J::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| (k.clone(), json_implied(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -432,7 +510,10 @@ mod tests {
             ("port", Type::Number),
             ("tags", Type::list(Type::String)),
             ("labels", Type::map(Type::String)),
-            ("nodes", Type::list(Type::object([("address", Type::String)]))),
+            (
+                "nodes",
+                Type::list(Type::object([("address", Type::String)])),
+            ),
             ("any", Type::Dynamic),
             ("on", Type::Bool),
             ("ids", Type::set(Type::Number)),
@@ -444,13 +525,39 @@ mod tests {
         Value::object([
             ("name", Value::string("cp")),
             ("port", Value::int(7445)),
-            ("tags", Value::List(vec![Value::string("a"), Value::UNKNOWN])),
-            ("labels", Value::Map([("k".to_string(), Value::string("v"))].into())),
-            ("nodes", Value::List(vec![Value::object([("address", Value::string("10.0.0.1/24"))])])),
-            ("any", Value::Dynamic(Type::list(Type::String), Box::new(Value::List(vec![Value::string("x")])))),
+            (
+                "tags",
+                Value::List(vec![Value::string("a"), Value::UNKNOWN]),
+            ),
+            (
+                "labels",
+                Value::Map([("k".to_string(), Value::string("v"))].into()),
+            ),
+            (
+                "nodes",
+                Value::List(vec![Value::object([(
+                    "address",
+                    Value::string("10.0.0.1/24"),
+                )])]),
+            ),
+            (
+                "any",
+                Value::Dynamic(
+                    Type::list(Type::String),
+                    Box::new(Value::List(vec![Value::string("x")])),
+                ),
+            ),
             ("on", Value::Null),
-            ("ids", Value::Set(vec![Value::Number(Number::Big("123456789012345678901234567890".into()))])),
-            ("pair", Value::Tuple(vec![Value::string("a"), Value::Number(Number::Float(1.5))])),
+            (
+                "ids",
+                Value::Set(vec![Value::Number(Number::Big(
+                    "123456789012345678901234567890".into(),
+                ))]),
+            ),
+            (
+                "pair",
+                Value::Tuple(vec![Value::string("a"), Value::Number(Number::Float(1.5))]),
+            ),
         ])
     }
 
@@ -476,7 +583,12 @@ mod tests {
         let mut bytes = vec![0xc7, payload.len() as u8, 12];
         bytes.extend(&payload);
         let v = decode_msgpack(&bytes, &Type::String).unwrap();
-        assert_eq!(v, Value::Unknown { refinements: Some(payload) });
+        assert_eq!(
+            v,
+            Value::Unknown {
+                refinements: Some(payload)
+            }
+        );
         assert_eq!(encode_msgpack(&v, &Type::String).unwrap(), bytes);
     }
 
@@ -494,7 +606,10 @@ mod tests {
     fn errors_carry_the_attribute_path() {
         let ty = obj_ty();
         let mut v = sample();
-        v.set("nodes", Value::List(vec![Value::object([("address", Value::int(3))])]));
+        v.set(
+            "nodes",
+            Value::List(vec![Value::object([("address", Value::int(3))])]),
+        );
         let e = encode_msgpack(&v, &ty).unwrap_err();
         assert_eq!(e.path.to_string(), "nodes[0].address");
         // and on decode: a number where a string is required
@@ -508,8 +623,16 @@ mod tests {
     #[test]
     fn hostile_input_is_an_error_not_a_panic() {
         let _ = decode_msgpack(&[0xc1], &Type::String); // reserved marker: must not panic
-        for bytes in [&[0xdc, 0xff, 0xff][..], &[0x92, 0xc0][..], &[0xd4][..], &[0x91, 0xc0, 0xc0][..]] {
-            assert!(decode_msgpack(bytes, &Type::list(Type::String)).is_err(), "{bytes:x?}");
+        for bytes in [
+            &[0xdc, 0xff, 0xff][..],
+            &[0x92, 0xc0][..],
+            &[0xd4][..],
+            &[0x91, 0xc0, 0xc0][..],
+        ] {
+            assert!(
+                decode_msgpack(bytes, &Type::list(Type::String)).is_err(),
+                "{bytes:x?}"
+            );
         }
         // deep nesting beyond the limit
         let mut deep = Type::String;
@@ -524,7 +647,11 @@ mod tests {
 
     #[test]
     fn json_decoding_matches_msgpack() {
-        let ty = Type::object([("name", Type::String), ("port", Type::Number), ("tags", Type::list(Type::String))]);
+        let ty = Type::object([
+            ("name", Type::String),
+            ("port", Type::Number),
+            ("tags", Type::list(Type::String)),
+        ]);
         let v = decode_json(br#"{"name":"x","port":7445,"tags":["a","b"]}"#, &ty).unwrap();
         assert_eq!(v.get("port").and_then(Value::as_i64), Some(7445));
         let e = decode_json(br#"{"name":"x","bogus":1}"#, &ty).unwrap_err();

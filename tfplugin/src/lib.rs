@@ -54,15 +54,17 @@ mod service;
 mod value;
 
 pub use api::{
-    ApplyRequest, Ctx, DataSource, Function, FunctionError, PlanRequest, PlanResponse, Provider, Resource,
-    StateResponse,
+    ApplyRequest, Ctx, DataSource, Function, FunctionError, PlanRequest, PlanResponse, Provider,
+    Resource, StateResponse,
 };
 pub use codec::CodecError;
 pub use diag::{AttributePath, Diagnostic, Diagnostics, Severity, Step, has_errors};
-pub use schema::{AttrType, Attribute, Block, FunctionSignature, Mode, NestedBlock, Nesting, Parameter, Schema};
+pub use schema::{
+    AttrType, Attribute, Block, FunctionSignature, Mode, NestedBlock, Nesting, Parameter, Schema,
+};
 pub use server::{
-    MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, MAX_MESSAGE_SIZE, PROTOCOL_VERSION, Running, ServeConfig, ServeError,
-    install_panic_hook, launched_by_terraform, protocol_offered, serve, start,
+    MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, MAX_MESSAGE_SIZE, PROTOCOL_VERSION, Running, ServeConfig,
+    ServeError, install_panic_hook, launched_by_terraform, protocol_offered, serve, start,
 };
 pub use service::ProviderService;
 pub use value::{Number, Type, Value};

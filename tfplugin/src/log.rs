@@ -45,7 +45,9 @@ impl Level {
 fn threshold() -> Level {
     static LEVEL: OnceLock<Level> = OnceLock::new();
     *LEVEL.get_or_init(|| {
-        let v = std::env::var("TF_LOG_PROVIDER").or_else(|_| std::env::var("TF_LOG")).unwrap_or_default();
+        let v = std::env::var("TF_LOG_PROVIDER")
+            .or_else(|_| std::env::var("TF_LOG"))
+            .unwrap_or_default();
         Level::parse(&v)
     })
 }
@@ -61,7 +63,13 @@ pub fn format_line(level: Level, message: &str, fields: &[(&str, &str)]) -> Stri
     obj.insert("@level".into(), level.name().into());
     obj.insert("@message".into(), message.into());
     obj.insert("@module".into(), "provider".into());
-    obj.insert("@timestamp".into(), chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().into());
+    obj.insert(
+        "@timestamp".into(),
+        chrono::Utc::now()
+            .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+            .to_string()
+            .into(),
+    );
     for (k, v) in fields {
         obj.insert((*k).into(), (*v).into());
     }
@@ -94,7 +102,11 @@ mod tests {
 
     #[test]
     fn lines_are_hclog_json() {
-        let l = format_line(Level::Debug, "planned \"x\"", &[("rpc", "PlanResourceChange")]);
+        let l = format_line(
+            Level::Debug,
+            "planned \"x\"",
+            &[("rpc", "PlanResourceChange")],
+        );
         let v: serde_json::Value = serde_json::from_str(&l).unwrap();
         assert_eq!(v["@level"], "debug");
         assert_eq!(v["@message"], "planned \"x\"");

@@ -9,15 +9,23 @@ use std::sync::OnceLock;
 
 use rustls::SignatureScheme;
 use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm, alg_id};
+use rustls_pki_types::{
+    AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm, alg_id,
+};
 
 #[derive(Debug)]
 struct EcdsaP521Sha512;
 
 impl SignatureVerificationAlgorithm for EcdsaP521Sha512 {
-    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
         use p521::ecdsa::signature::Verifier;
-        let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
+        let key =
+            p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
         let sig = p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
         key.verify(message, &sig).map_err(|_| InvalidSignature)
     }
@@ -34,7 +42,10 @@ static P521_ONLY: [&dyn SignatureVerificationAlgorithm; 1] = [&P521];
 
 /// `base` plus ECDSA P-521 with SHA-512.
 pub fn with_p521(base: WebPkiSupportedAlgorithms) -> WebPkiSupportedAlgorithms {
-    type Mapping = (SignatureScheme, &'static [&'static dyn SignatureVerificationAlgorithm]);
+    type Mapping = (
+        SignatureScheme,
+        &'static [&'static dyn SignatureVerificationAlgorithm],
+    );
     static ALL: OnceLock<Vec<&'static dyn SignatureVerificationAlgorithm>> = OnceLock::new();
     static MAPPING: OnceLock<Vec<Mapping>> = OnceLock::new();
     let all = ALL.get_or_init(|| {
@@ -43,10 +54,17 @@ pub fn with_p521(base: WebPkiSupportedAlgorithms) -> WebPkiSupportedAlgorithms {
         v
     });
     let mapping = MAPPING.get_or_init(|| {
-        let mut v: Vec<Mapping> =
-            base.mapping.iter().filter(|(s, _)| *s != SignatureScheme::ECDSA_NISTP521_SHA512).copied().collect();
+        let mut v: Vec<Mapping> = base
+            .mapping
+            .iter()
+            .filter(|(s, _)| *s != SignatureScheme::ECDSA_NISTP521_SHA512)
+            .copied()
+            .collect();
         v.insert(0, (SignatureScheme::ECDSA_NISTP521_SHA512, &P521_ONLY));
         v
     });
-    WebPkiSupportedAlgorithms { all: all.as_slice(), mapping: mapping.as_slice() }
+    WebPkiSupportedAlgorithms {
+        all: all.as_slice(),
+        mapping: mapping.as_slice(),
+    }
 }

@@ -59,7 +59,13 @@ impl Attribute {
             deprecated: String::new(),
         }
     }
-    pub fn nested(name: &str, nesting: Nesting, attrs: Vec<Attribute>, mode: Mode, description: &str) -> Self {
+    pub fn nested(
+        name: &str,
+        nesting: Nesting,
+        attrs: Vec<Attribute>,
+        mode: Mode,
+        description: &str,
+    ) -> Self {
         Attribute {
             name: name.to_string(),
             ty: AttrType::Nested(nesting, attrs),
@@ -88,7 +94,12 @@ impl Attribute {
         match &self.ty {
             AttrType::Plain(t) => t.clone(),
             AttrType::Nested(n, attrs) => {
-                let obj = Type::Object(attrs.iter().map(|a| (a.name.clone(), a.value_type())).collect());
+                let obj = Type::Object(
+                    attrs
+                        .iter()
+                        .map(|a| (a.name.clone(), a.value_type()))
+                        .collect(),
+                );
                 match n {
                     Nesting::Single => obj,
                     Nesting::List => Type::list(obj),
@@ -119,7 +130,10 @@ impl Attribute {
         let description = if self.deprecated.is_empty() {
             self.description.clone()
         } else {
-            format!("{}\n\n**Deprecated**: {}", self.description, self.deprecated)
+            format!(
+                "{}\n\n**Deprecated**: {}",
+                self.description, self.deprecated
+            )
         };
         pb::schema::Attribute {
             name: self.name.clone(),
@@ -160,7 +174,11 @@ pub struct Block {
 impl Block {
     /// The object type of a value conforming to this block.
     pub fn value_type(&self) -> Type {
-        let mut m: BTreeMap<String, Type> = self.attributes.iter().map(|a| (a.name.clone(), a.value_type())).collect();
+        let mut m: BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.value_type()))
+            .collect();
         for b in &self.blocks {
             let t = b.block.value_type();
             m.insert(
@@ -221,14 +239,22 @@ impl Schema {
     pub fn new(version: i64, description: &str, attributes: Vec<Attribute>) -> Self {
         Schema {
             version,
-            block: Block { attributes, blocks: Vec::new(), description: description.to_string(), deprecated: false },
+            block: Block {
+                attributes,
+                blocks: Vec::new(),
+                description: description.to_string(),
+                deprecated: false,
+            },
         }
     }
     pub fn value_type(&self) -> Type {
         self.block.value_type()
     }
     pub(crate) fn to_proto(&self) -> pb::Schema {
-        pb::Schema { version: self.version, block: Some(self.block.to_proto(self.version)) }
+        pb::Schema {
+            version: self.version,
+            block: Some(self.block.to_proto(self.version)),
+        }
     }
 }
 
@@ -267,7 +293,9 @@ impl FunctionSignature {
         pb::Function {
             parameters: self.parameters.iter().map(param).collect(),
             variadic_parameter: self.variadic.as_ref().map(param),
-            r#return: Some(pb::function::Return { r#type: self.returns.to_json_bytes() }),
+            r#return: Some(pb::function::Return {
+                r#type: self.returns.to_json_bytes(),
+            }),
             summary: self.summary.clone(),
             description: self.description.clone(),
             description_kind: pb::StringKind::Markdown as i32,

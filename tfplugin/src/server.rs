@@ -28,7 +28,8 @@ use crate::service::ProviderService;
 
 /// The magic cookie go-plugin hosts (Terraform, OpenTofu) set for their plugins.
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
-pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 /// The only plugin protocol major version served.
 pub const PROTOCOL_VERSION: u32 = 6;
 /// Largest gRPC message accepted or sent (the Go SDK's limit; tonic's default is 4 MiB).
@@ -63,9 +64,14 @@ impl std::fmt::Display for ServeError {
                 "the host offers plugin protocol versions {v:?}, but this provider speaks only version {PROTOCOL_VERSION} (Terraform >= 1.0)"
             ),
             ServeError::MissingClientCertificate => {
-                write!(f, "PLUGIN_CLIENT_CERT is not set: this provider only accepts hosts that use AutoMTLS")
+                write!(
+                    f,
+                    "PLUGIN_CLIENT_CERT is not set: this provider only accepts hosts that use AutoMTLS"
+                )
             }
-            ServeError::BadClientCertificate(e) => write!(f, "PLUGIN_CLIENT_CERT is not a usable PEM certificate: {e}"),
+            ServeError::BadClientCertificate(e) => {
+                write!(f, "PLUGIN_CLIENT_CERT is not a usable PEM certificate: {e}")
+            }
             ServeError::Io(e) => write!(f, "{e}"),
             ServeError::Tls(e) => write!(f, "TLS setup failed: {e}"),
         }
@@ -84,7 +90,12 @@ pub fn protocol_offered(versions: Option<&str>) -> Result<(), ServeError> {
     match versions {
         // go-plugin hosts always set it; without it assume the host knows what it runs.
         None => Ok(()),
-        Some(v) if v.split(',').any(|x| x.trim() == PROTOCOL_VERSION.to_string()) => Ok(()),
+        Some(v)
+            if v.split(',')
+                .any(|x| x.trim() == PROTOCOL_VERSION.to_string()) =>
+        {
+            Ok(())
+        }
         Some(v) => Err(ServeError::ProtocolNotOffered(v.to_string())),
     }
 }
@@ -128,11 +139,13 @@ impl Running {
 }
 
 fn server_certificate() -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), ServeError> {
-    let key =
-        rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| ServeError::Tls(e.to_string()))?;
-    let mut params =
-        rcgen::CertificateParams::new(vec!["localhost".to_string()]).map_err(|e| ServeError::Tls(e.to_string()))?;
-    params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+        .map_err(|e| ServeError::Tls(e.to_string()))?;
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .map_err(|e| ServeError::Tls(e.to_string()))?;
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "localhost");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.key_usages = vec![
         rcgen::KeyUsagePurpose::DigitalSignature,
@@ -140,11 +153,16 @@ fn server_certificate() -> Result<(CertificateDer<'static>, PrivateKeyDer<'stati
         rcgen::KeyUsagePurpose::KeyAgreement,
         rcgen::KeyUsagePurpose::KeyCertSign,
     ];
-    params.extended_key_usages =
-        vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth, rcgen::ExtendedKeyUsagePurpose::ClientAuth];
-    let cert = params.self_signed(&key).map_err(|e| ServeError::Tls(e.to_string()))?;
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+    ];
+    let cert = params
+        .self_signed(&key)
+        .map_err(|e| ServeError::Tls(e.to_string()))?;
     let der = CertificateDer::from(cert.der().to_vec());
-    let key = PrivateKeyDer::try_from(key.serialize_der()).map_err(|e| ServeError::Tls(e.to_string()))?;
+    let key =
+        PrivateKeyDer::try_from(key.serialize_der()).map_err(|e| ServeError::Tls(e.to_string()))?;
     Ok((der, key))
 }
 
@@ -154,7 +172,9 @@ fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, ServeError> {
     match first {
         Some(Ok(c)) => Ok(c),
         Some(Err(e)) => Err(ServeError::BadClientCertificate(e.to_string())),
-        None => Err(ServeError::BadClientCertificate("no CERTIFICATE block found".into())),
+        None => Err(ServeError::BadClientCertificate(
+            "no CERTIFICATE block found".into(),
+        )),
     }
 }
 
@@ -181,8 +201,13 @@ impl ClientCertVerifier for PinnedClientCert {
         if end_entity.as_ref() == self.pinned.as_ref() {
             Ok(ClientCertVerified::assertion())
         } else {
-            log::error("refused a client whose certificate is not the one the host announced", &[]);
-            Err(rustls::Error::General("client certificate does not match PLUGIN_CLIENT_CERT".into()))
+            log::error(
+                "refused a client whose certificate is not the one the host announced",
+                &[],
+            );
+            Err(rustls::Error::General(
+                "client certificate does not match PLUGIN_CLIENT_CERT".into(),
+            ))
         }
     }
     fn verify_tls12_signature(
@@ -238,12 +263,20 @@ impl Connected for TlsConn {
     fn connect_info(&self) -> Self::ConnectInfo {}
 }
 impl AsyncRead for TlsConn {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         Pin::new(&mut self.0).poll_read(cx, buf)
     }
 }
 impl AsyncWrite for TlsConn {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.0).poll_write(cx, buf)
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -274,7 +307,10 @@ impl plugin::grpc_stdio_server::GrpcStdio for Stdio {
     type StreamStdioStream = BoxStream<plugin::StdioData>;
     /// Nothing is written to the process's stdout or stderr except logs, which
     /// go-plugin reads from stderr directly; the stream stays open and empty.
-    async fn stream_stdio(&self, _: Request<plugin::Empty>) -> Result<Response<Self::StreamStdioStream>, Status> {
+    async fn stream_stdio(
+        &self,
+        _: Request<plugin::Empty>,
+    ) -> Result<Response<Self::StreamStdioStream>, Status> {
         Ok(Response::new(Box::pin(tokio_stream::pending())))
     }
 }
@@ -295,8 +331,10 @@ impl plugin::grpc_broker_server::GrpcBroker for Broker {
 fn temp_socket_dir() -> io::Result<PathBuf> {
     let base = std::env::temp_dir();
     for attempt in 0..100u32 {
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
         let dir = base.join(format!("tfplugin-{}-{nanos}-{attempt}", std::process::id()));
         match std::fs::create_dir(&dir) {
             Ok(()) => {
@@ -338,14 +376,19 @@ pub async fn start<P: Provider>(provider: P, config: ServeConfig) -> Result<Runn
     let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<TlsConn>>(16);
     let accept_loop = async move {
         loop {
-            let Ok((sock, _)) = listener.accept().await else { continue };
+            let Ok((sock, _)) = listener.accept().await else {
+                continue;
+            };
             let (acceptor, tx) = (acceptor.clone(), tx.clone());
             tokio::spawn(async move {
                 match acceptor.accept(sock).await {
                     Ok(tls) => {
                         let _ = tx.send(Ok(TlsConn(tls))).await;
                     }
-                    Err(e) => log::error("TLS handshake with a client failed", &[("error", &e.to_string())]),
+                    Err(e) => log::error(
+                        "TLS handshake with a client failed",
+                        &[("error", &e.to_string())],
+                    ),
                 }
             });
         }
@@ -355,7 +398,9 @@ pub async fn start<P: Provider>(provider: P, config: ServeConfig) -> Result<Runn
         .max_encoding_message_size(MAX_MESSAGE_SIZE);
     let router = tonic::transport::Server::builder()
         .add_service(provider_svc)
-        .add_service(plugin::grpc_controller_server::GrpcControllerServer::new(Controller(shutdown.clone())))
+        .add_service(plugin::grpc_controller_server::GrpcControllerServer::new(
+            Controller(shutdown.clone()),
+        ))
         .add_service(plugin::grpc_stdio_server::GrpcStdioServer::new(Stdio))
         .add_service(plugin::grpc_broker_server::GrpcBrokerServer::new(Broker));
     let stop = shutdown.clone();
@@ -367,7 +412,14 @@ pub async fn start<P: Provider>(provider: P, config: ServeConfig) -> Result<Runn
             _ = stop.notified() => Ok(()),
         }
     });
-    Ok(Running { handshake, socket_path, server_cert_der, shutdown, task, cleanup_dir })
+    Ok(Running {
+        handshake,
+        socket_path,
+        server_cert_der,
+        shutdown,
+        task,
+        cleanup_dir,
+    })
 }
 
 /// Serves `provider` as a Terraform plugin: checks the environment Terraform
@@ -378,12 +430,26 @@ pub fn serve<P: Provider>(provider: P) -> Result<(), ServeError> {
         return Err(ServeError::NotLaunchedByTerraform);
     }
     protocol_offered(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref())?;
-    let client_cert_pem = std::env::var("PLUGIN_CLIENT_CERT").map_err(|_| ServeError::MissingClientCertificate)?;
+    let client_cert_pem =
+        std::env::var("PLUGIN_CLIENT_CERT").map_err(|_| ServeError::MissingClientCertificate)?;
     install_panic_hook();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     let r = rt.block_on(async move {
-        let running = start(provider, ServeConfig { client_cert_pem, socket_dir: None }).await?;
-        log::debug("serving", &[("socket", &running.socket_path.display().to_string())]);
+        let running = start(
+            provider,
+            ServeConfig {
+                client_cert_pem,
+                socket_dir: None,
+            },
+        )
+        .await?;
+        log::debug(
+            "serving",
+            &[("socket", &running.socket_path.display().to_string())],
+        );
         {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
@@ -394,7 +460,10 @@ pub fn serve<P: Provider>(provider: P) -> Result<(), ServeError> {
         // handles it and tells us through StopProvider, so ignore it here.
         tokio::spawn(async {
             while tokio::signal::ctrl_c().await.is_ok() {
-                log::debug("interrupt received; waiting for Terraform to stop the provider", &[]);
+                log::debug(
+                    "interrupt received; waiting for Terraform to stop the provider",
+                    &[],
+                );
             }
         });
         running.wait().await
@@ -415,7 +484,10 @@ pub fn install_panic_hook() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
-        let loc = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let loc = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         log::error("provider panic", &[("panic", &msg), ("location", &loc)]);
     }));
 }

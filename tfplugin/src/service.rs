@@ -53,22 +53,36 @@ impl ProviderService {
                 (d.type_name().to_string(), (d, s))
             })
             .collect();
-        let functions: BTreeMap<String, Arc<dyn Function>> =
-            provider.functions().into_iter().map(|f| (f.name().to_string(), f)).collect();
+        let functions: BTreeMap<String, Arc<dyn Function>> = provider
+            .functions()
+            .into_iter()
+            .map(|f| (f.name().to_string(), f))
+            .collect();
         let schema_response = pb::get_provider_schema::Response {
             provider: Some(provider.schema().to_proto()),
             resource_schemas: resources
                 .iter()
-                .map(|(n, (_, s)): (&String, &(Arc<dyn Resource>, crate::Schema))| (n.clone(), s.to_proto()))
+                .map(
+                    |(n, (_, s)): (&String, &(Arc<dyn Resource>, crate::Schema))| {
+                        (n.clone(), s.to_proto())
+                    },
+                )
                 .collect(),
             data_source_schemas: data_sources
                 .iter()
-                .map(|(n, (_, s)): (&String, &(Arc<dyn DataSource>, crate::Schema))| (n.clone(), s.to_proto()))
+                .map(
+                    |(n, (_, s)): (&String, &(Arc<dyn DataSource>, crate::Schema))| {
+                        (n.clone(), s.to_proto())
+                    },
+                )
                 .collect(),
             diagnostics: Vec::new(),
             provider_meta: None,
             server_capabilities: Some(capabilities()),
-            functions: functions.iter().map(|(n, f)| (n.clone(), f.signature().to_proto())).collect(),
+            functions: functions
+                .iter()
+                .map(|(n, f)| (n.clone(), f.signature().to_proto()))
+                .collect(),
             ephemeral_resource_schemas: Default::default(),
         };
         ProviderService {
@@ -90,18 +104,27 @@ impl ProviderService {
 
     fn resource(&self, name: &str) -> Result<(Arc<dyn Resource>, crate::Schema), Diagnostics> {
         self.reg.resources.get(name).cloned().ok_or_else(|| {
-            vec![Diagnostic::error("Unknown resource type", format!("This provider has no resource type {name:?}."))]
+            vec![Diagnostic::error(
+                "Unknown resource type",
+                format!("This provider has no resource type {name:?}."),
+            )]
         })
     }
     fn data_source(&self, name: &str) -> Result<(Arc<dyn DataSource>, crate::Schema), Diagnostics> {
         self.reg.data_sources.get(name).cloned().ok_or_else(|| {
-            vec![Diagnostic::error("Unknown data source", format!("This provider has no data source {name:?}."))]
+            vec![Diagnostic::error(
+                "Unknown data source",
+                format!("This provider has no data source {name:?}."),
+            )]
         })
     }
 }
 
 /// Runs provider code on a blocking thread; a panic becomes an error diagnostic.
-async fn run<R: Send + 'static>(rpc: &'static str, f: impl FnOnce() -> R + Send + 'static) -> Result<R, Diagnostics> {
+async fn run<R: Send + 'static>(
+    rpc: &'static str,
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, Diagnostics> {
     log::trace("rpc started", &[("rpc", rpc)]);
     let out = tokio::task::spawn_blocking(move || catch_unwind(AssertUnwindSafe(f))).await;
     log::trace("rpc finished", &[("rpc", rpc)]);
@@ -115,10 +138,15 @@ async fn run<R: Send + 'static>(rpc: &'static str, f: impl FnOnce() -> R + Send 
                 .unwrap_or_else(|| "unknown panic".to_string());
             Err(vec![Diagnostic::error(
                 format!("Internal error in {rpc}"),
-                format!("The provider failed unexpectedly: {msg}\n\nThis is a bug in the provider; please report it."),
+                format!(
+                    "The provider failed unexpectedly: {msg}\n\nThis is a bug in the provider; please report it."
+                ),
             )])
         }
-        Err(e) => Err(vec![Diagnostic::error(format!("Internal error in {rpc}"), e.to_string())]),
+        Err(e) => Err(vec![Diagnostic::error(
+            format!("Internal error in {rpc}"),
+            e.to_string(),
+        )]),
     }
 }
 
@@ -133,19 +161,30 @@ fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value,
     };
     r.map_err(|e| {
         vec![
-            Diagnostic::error(format!("Invalid {what}"), format!("Could not decode the {what}: {}", e.message))
-                .at(e.path),
+            Diagnostic::error(
+                format!("Invalid {what}"),
+                format!("Could not decode the {what}: {}", e.message),
+            )
+            .at(e.path),
         ]
     })
 }
 
 fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
-    codec::encode_msgpack(v, ty).map(|msgpack| pb::DynamicValue { msgpack, json: Vec::new() }).map_err(|e| {
-        vec![
-            Diagnostic::error(format!("Internal error encoding the {what}"), format!("{}: {}", e.path, e.message))
+    codec::encode_msgpack(v, ty)
+        .map(|msgpack| pb::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        })
+        .map_err(|e| {
+            vec![
+                Diagnostic::error(
+                    format!("Internal error encoding the {what}"),
+                    format!("{}: {}", e.path, e.message),
+                )
                 .at(e.path),
-        ]
-    })
+            ]
+        })
 }
 
 fn diags(d: &[Diagnostic]) -> Vec<pb::Diagnostic> {
@@ -184,13 +223,17 @@ impl PbProvider for ProviderService {
                 .reg
                 .data_sources
                 .keys()
-                .map(|n| pb::get_metadata::DataSourceMetadata { type_name: n.clone() })
+                .map(|n| pb::get_metadata::DataSourceMetadata {
+                    type_name: n.clone(),
+                })
                 .collect(),
             resources: self
                 .reg
                 .resources
                 .keys()
-                .map(|n| pb::get_metadata::ResourceMetadata { type_name: n.clone() })
+                .map(|n| pb::get_metadata::ResourceMetadata {
+                    type_name: n.clone(),
+                })
                 .collect(),
             functions: self
                 .reg
@@ -222,9 +265,23 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::validate_provider_config::Response::default();
-        let config = tri!(decode(req.config.as_ref(), &self.reg.provider_type, "provider configuration"), resp);
+        let config = tri!(
+            decode(
+                req.config.as_ref(),
+                &self.reg.provider_type,
+                "provider configuration"
+            ),
+            resp
+        );
         let (svc, ctx) = (self.clone(), self.ctx());
-        let d = tri!(run("ValidateProviderConfig", move || svc.reg.provider.validate(&ctx, &config)).await, resp);
+        let d = tri!(
+            run("ValidateProviderConfig", move || svc
+                .reg
+                .provider
+                .validate(&ctx, &config))
+            .await,
+            resp
+        );
         bail!(resp, d)
     }
 
@@ -235,9 +292,17 @@ impl PbProvider for ProviderService {
         let req = req.into_inner();
         let resp = pb::validate_resource_config::Response::default();
         let (res, schema) = tri!(self.resource(&req.type_name), resp);
-        let config = tri!(decode(req.config.as_ref(), &schema.value_type(), "configuration"), resp);
+        let config = tri!(
+            decode(req.config.as_ref(), &schema.value_type(), "configuration"),
+            resp
+        );
         let ctx = self.ctx();
-        let d = tri!(run("ValidateResourceConfig", move || res.validate(&ctx, &config)).await, resp);
+        let d = tri!(
+            run("ValidateResourceConfig", move || res
+                .validate(&ctx, &config))
+            .await,
+            resp
+        );
         bail!(resp, d)
     }
 
@@ -248,9 +313,17 @@ impl PbProvider for ProviderService {
         let req = req.into_inner();
         let resp = pb::validate_data_resource_config::Response::default();
         let (ds, schema) = tri!(self.data_source(&req.type_name), resp);
-        let config = tri!(decode(req.config.as_ref(), &schema.value_type(), "configuration"), resp);
+        let config = tri!(
+            decode(req.config.as_ref(), &schema.value_type(), "configuration"),
+            resp
+        );
         let ctx = self.ctx();
-        let d = tri!(run("ValidateDataResourceConfig", move || ds.validate(&ctx, &config)).await, resp);
+        let d = tri!(
+            run("ValidateDataResourceConfig", move || ds
+                .validate(&ctx, &config))
+            .await,
+            resp
+        );
         bail!(resp, d)
     }
 
@@ -295,14 +368,22 @@ impl PbProvider for ProviderService {
             );
         } else {
             let (ctx, version) = (self.ctx(), req.version);
-            let r = tri!(run("UpgradeResourceState", move || res.upgrade_state(&ctx, version, json)).await, resp);
+            let r = tri!(
+                run("UpgradeResourceState", move || res
+                    .upgrade_state(&ctx, version, json))
+                .await,
+                resp
+            );
             tri!(r, resp)
         };
         let value = tri!(
             Value::from_json(&upgraded, &ty).map_err(|e| vec![
                 Diagnostic::error(
                     "Invalid stored state",
-                    format!("The upgraded state does not match the schema: {}", e.message)
+                    format!(
+                        "The upgraded state does not match the schema: {}",
+                        e.message
+                    )
                 )
                 .at(e.path)
             ]),
@@ -317,7 +398,9 @@ impl PbProvider for ProviderService {
         &self,
         _: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
-        Err(Status::unimplemented("resource identity is not supported by this provider"))
+        Err(Status::unimplemented(
+            "resource identity is not supported by this provider",
+        ))
     }
 
     async fn configure_provider(
@@ -326,9 +409,23 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::configure_provider::Response::default();
-        let config = tri!(decode(req.config.as_ref(), &self.reg.provider_type, "provider configuration"), resp);
+        let config = tri!(
+            decode(
+                req.config.as_ref(),
+                &self.reg.provider_type,
+                "provider configuration"
+            ),
+            resp
+        );
         let (svc, ctx, tfv) = (self.clone(), self.ctx(), req.terraform_version);
-        let d = tri!(run("ConfigureProvider", move || svc.reg.provider.configure(&ctx, &tfv, &config)).await, resp);
+        let d = tri!(
+            run("ConfigureProvider", move || svc
+                .reg
+                .provider
+                .configure(&ctx, &tfv, &config))
+            .await,
+            resp
+        );
         bail!(resp, d)
     }
 
@@ -340,9 +437,15 @@ impl PbProvider for ProviderService {
         let resp = pb::read_resource::Response::default();
         let (res, schema) = tri!(self.resource(&req.type_name), resp);
         let ty = schema.value_type();
-        let state = tri!(decode(req.current_state.as_ref(), &ty, "current state"), resp);
+        let state = tri!(
+            decode(req.current_state.as_ref(), &ty, "current state"),
+            resp
+        );
         let (ctx, private) = (self.ctx(), req.private);
-        let out = tri!(run("ReadResource", move || res.read(&ctx, state, private)).await, resp);
+        let out = tri!(
+            run("ReadResource", move || res.read(&ctx, state, private)).await,
+            resp
+        );
         let mut r = resp;
         r.new_state = Some(tri!(encode(&out.new_state, &ty, "new state"), r));
         r.private = out.private;
@@ -359,15 +462,30 @@ impl PbProvider for ProviderService {
         let (res, schema) = tri!(self.resource(&req.type_name), resp);
         let ty = schema.value_type();
         let prior_state = tri!(decode(req.prior_state.as_ref(), &ty, "prior state"), resp);
-        let proposed_new_state = tri!(decode(req.proposed_new_state.as_ref(), &ty, "proposed new state"), resp);
+        let proposed_new_state = tri!(
+            decode(req.proposed_new_state.as_ref(), &ty, "proposed new state"),
+            resp
+        );
         let config = tri!(decode(req.config.as_ref(), &ty, "configuration"), resp);
-        let pr = PlanRequest { prior_state, proposed_new_state, config, prior_private: req.prior_private };
+        let pr = PlanRequest {
+            prior_state,
+            proposed_new_state,
+            config,
+            prior_private: req.prior_private,
+        };
         let ctx = self.ctx();
-        let out = tri!(run("PlanResourceChange", move || res.plan(&ctx, pr)).await, resp);
+        let out = tri!(
+            run("PlanResourceChange", move || res.plan(&ctx, pr)).await,
+            resp
+        );
         let mut r = resp;
         r.planned_state = Some(tri!(encode(&out.planned_state, &ty, "planned state"), r));
         r.planned_private = out.planned_private;
-        r.requires_replace = out.requires_replace.iter().map(crate::AttributePath::to_proto).collect();
+        r.requires_replace = out
+            .requires_replace
+            .iter()
+            .map(crate::AttributePath::to_proto)
+            .collect();
         r.diagnostics = diags(&out.diagnostics);
         Ok(Response::new(r))
     }
@@ -381,11 +499,22 @@ impl PbProvider for ProviderService {
         let (res, schema) = tri!(self.resource(&req.type_name), resp);
         let ty = schema.value_type();
         let prior_state = tri!(decode(req.prior_state.as_ref(), &ty, "prior state"), resp);
-        let planned_state = tri!(decode(req.planned_state.as_ref(), &ty, "planned state"), resp);
+        let planned_state = tri!(
+            decode(req.planned_state.as_ref(), &ty, "planned state"),
+            resp
+        );
         let config = tri!(decode(req.config.as_ref(), &ty, "configuration"), resp);
-        let ar = ApplyRequest { prior_state, planned_state, config, planned_private: req.planned_private };
+        let ar = ApplyRequest {
+            prior_state,
+            planned_state,
+            config,
+            planned_private: req.planned_private,
+        };
         let ctx = self.ctx();
-        let out = tri!(run("ApplyResourceChange", move || res.apply(&ctx, ar)).await, resp);
+        let out = tri!(
+            run("ApplyResourceChange", move || res.apply(&ctx, ar)).await,
+            resp
+        );
         let mut r = resp;
         r.new_state = Some(tri!(encode(&out.new_state, &ty, "new state"), r));
         r.private = out.private;
@@ -402,15 +531,22 @@ impl PbProvider for ProviderService {
         let (res, schema) = tri!(self.resource(&req.type_name), resp);
         let ty = schema.value_type();
         let (ctx, id) = (self.ctx(), req.id);
-        let state = tri!(tri!(run("ImportResourceState", move || res.import(&ctx, &id)).await, resp), resp);
+        let state = tri!(
+            tri!(
+                run("ImportResourceState", move || res.import(&ctx, &id)).await,
+                resp
+            ),
+            resp
+        );
         let mut r = resp;
         let enc = tri!(encode(&state, &ty, "imported state"), r);
-        r.imported_resources.push(pb::import_resource_state::ImportedResource {
-            type_name: req.type_name,
-            state: Some(enc),
-            private: Vec::new(),
-            identity: None,
-        });
+        r.imported_resources
+            .push(pb::import_resource_state::ImportedResource {
+                type_name: req.type_name,
+                state: Some(enc),
+                private: Vec::new(),
+                identity: None,
+            });
         Ok(Response::new(r))
     }
 
@@ -423,7 +559,10 @@ impl PbProvider for ProviderService {
             pb::move_resource_state::Response::default(),
             [Diagnostic::error(
                 "Move not supported",
-                format!("{} cannot be moved from {}.", req.target_type_name, req.source_type_name)
+                format!(
+                    "{} cannot be moved from {}.",
+                    req.target_type_name, req.source_type_name
+                )
             )]
         )
     }
@@ -438,7 +577,10 @@ impl PbProvider for ProviderService {
         let ty = schema.value_type();
         let config = tri!(decode(req.config.as_ref(), &ty, "configuration"), resp);
         let ctx = self.ctx();
-        let (state, d) = tri!(run("ReadDataSource", move || ds.read(&ctx, config)).await, resp);
+        let (state, d) = tri!(
+            run("ReadDataSource", move || ds.read(&ctx, config)).await,
+            resp
+        );
         let mut r = resp;
         if !crate::diag::has_errors(&d) {
             r.state = Some(tri!(encode(&state, &ty, "data source state"), r));
@@ -451,25 +593,33 @@ impl PbProvider for ProviderService {
         &self,
         _: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
-        Err(Status::unimplemented("this provider has no ephemeral resources"))
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
     }
     async fn open_ephemeral_resource(
         &self,
         _: Request<pb::open_ephemeral_resource::Request>,
     ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
-        Err(Status::unimplemented("this provider has no ephemeral resources"))
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
     }
     async fn renew_ephemeral_resource(
         &self,
         _: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
-        Err(Status::unimplemented("this provider has no ephemeral resources"))
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
     }
     async fn close_ephemeral_resource(
         &self,
         _: Request<pb::close_ephemeral_resource::Request>,
     ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
-        Err(Status::unimplemented("this provider has no ephemeral resources"))
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
     }
 
     async fn get_functions(
@@ -477,7 +627,12 @@ impl PbProvider for ProviderService {
         _: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
         Ok(Response::new(pb::get_functions::Response {
-            functions: self.reg.functions.iter().map(|(n, f)| (n.clone(), f.signature().to_proto())).collect(),
+            functions: self
+                .reg
+                .functions
+                .iter()
+                .map(|(n, f)| (n.clone(), f.signature().to_proto()))
+                .collect(),
             diagnostics: Vec::new(),
         }))
     }
@@ -490,7 +645,10 @@ impl PbProvider for ProviderService {
         let fail = |text: String, argument: Option<i64>| {
             Ok(Response::new(pb::call_function::Response {
                 result: None,
-                error: Some(pb::FunctionError { text, function_argument: argument }),
+                error: Some(pb::FunctionError {
+                    text,
+                    function_argument: argument,
+                }),
             }))
         };
         let Some(f) = self.reg.functions.get(&req.name).cloned() else {
@@ -499,7 +657,12 @@ impl PbProvider for ProviderService {
         let sig = f.signature();
         let mut args = Vec::with_capacity(req.arguments.len());
         for (i, a) in req.arguments.iter().enumerate() {
-            let ty = sig.parameters.get(i).or(sig.variadic.as_ref()).map(|p| p.ty.clone()).unwrap_or(Type::Dynamic);
+            let ty = sig
+                .parameters
+                .get(i)
+                .or(sig.variadic.as_ref())
+                .map(|p| p.ty.clone())
+                .unwrap_or(Type::Dynamic);
             match decode(Some(a), &ty, "argument") {
                 Ok(v) => args.push(v),
                 Err(d) => return fail(d[0].detail.clone(), Some(i as i64)),
@@ -512,7 +675,10 @@ impl PbProvider for ProviderService {
         };
         match out {
             Ok(v) => match encode(&v, &sig.returns, "function result") {
-                Ok(dv) => Ok(Response::new(pb::call_function::Response { result: Some(dv), error: None })),
+                Ok(dv) => Ok(Response::new(pb::call_function::Response {
+                    result: Some(dv),
+                    error: None,
+                })),
                 Err(d) => fail(d[0].detail.clone(), None),
             },
             Err(e) => fail(e.text, e.argument.map(|a| a as i64)),
@@ -525,12 +691,18 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
         log::debug("StopProvider received: cancelling in-flight work", &[]);
         self.reg.cancel.store(true, Ordering::SeqCst);
-        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
     }
 }
 
 fn capabilities() -> pb::ServerCapabilities {
     // get_provider_schema_optional: Terraform may reuse the schema it already has
     // instead of asking every new provider instance again.
-    pb::ServerCapabilities { plan_destroy: false, get_provider_schema_optional: true, move_resource_state: false }
+    pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: true,
+        move_resource_state: false,
+    }
 }

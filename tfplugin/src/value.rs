@@ -47,7 +47,8 @@ impl Type {
             Type::Set(t) => json!(["set", t.to_json()]),
             Type::Map(t) => json!(["map", t.to_json()]),
             Type::Object(a) => {
-                let m: serde_json::Map<String, J> = a.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+                let m: serde_json::Map<String, J> =
+                    a.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
                 json!(["object", m])
             }
             Type::Tuple(ts) => json!(["tuple", ts.iter().map(Type::to_json).collect::<Vec<_>>()]),
@@ -77,7 +78,9 @@ impl Type {
                     "set" => Ok(Type::set(Type::from_json(&a[1])?)),
                     "map" => Ok(Type::map(Type::from_json(&a[1])?)),
                     "object" => {
-                        let m = a[1].as_object().ok_or("object type needs a map of attributes")?;
+                        let m = a[1]
+                            .as_object()
+                            .ok_or("object type needs a map of attributes")?;
                         let mut out = BTreeMap::new();
                         for (k, v) in m {
                             out.insert(k.clone(), Type::from_json(v)?);
@@ -86,13 +89,20 @@ impl Type {
                     }
                     "tuple" => {
                         let items = a[1].as_array().ok_or("tuple type needs a list of types")?;
-                        Ok(Type::Tuple(items.iter().map(Type::from_json).collect::<Result<_, _>>()?))
+                        Ok(Type::Tuple(
+                            items
+                                .iter()
+                                .map(Type::from_json)
+                                .collect::<Result<_, _>>()?,
+                        ))
                     }
                     other => Err(format!("unknown type kind {other:?}")),
                 }
             }
             // Objects with optional attributes: ["object", {...}, ["opt"]]
-            J::Array(a) if a.len() == 3 && a[0] == "object" => Type::from_json(&J::Array(a[..2].to_vec())),
+            J::Array(a) if a.len() == 3 && a[0] == "object" => {
+                Type::from_json(&J::Array(a[..2].to_vec()))
+            }
             other => Err(format!("invalid type encoding {other}")),
         }
     }
@@ -194,7 +204,9 @@ impl Value {
     pub fn is_wholly_known(&self) -> bool {
         match self {
             Value::Unknown { .. } => false,
-            Value::List(v) | Value::Set(v) | Value::Tuple(v) => v.iter().all(Value::is_wholly_known),
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
+                v.iter().all(Value::is_wholly_known)
+            }
             Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
             Value::Dynamic(_, v) => v.is_wholly_known(),
             _ => true,
@@ -274,14 +286,21 @@ impl Value {
             Value::Number(n) => match n {
                 Number::Int(i) => J::from(*i),
                 Number::Uint(u) => J::from(*u),
-                Number::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
-                Number::Big(s) => {
-                    s.parse::<serde_json::Number>().map(J::Number).unwrap_or_else(|_| J::String(s.clone()))
-                }
+                Number::Float(f) => serde_json::Number::from_f64(*f)
+                    .map(J::Number)
+                    .unwrap_or(J::Null),
+                Number::Big(s) => s
+                    .parse::<serde_json::Number>()
+                    .map(J::Number)
+                    .unwrap_or_else(|_| J::String(s.clone())),
             },
             Value::String(s) => J::String(s.clone()),
-            Value::List(v) | Value::Set(v) | Value::Tuple(v) => J::Array(v.iter().map(Value::to_json).collect()),
-            Value::Map(m) | Value::Object(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
+                J::Array(v.iter().map(Value::to_json).collect())
+            }
+            Value::Map(m) | Value::Object(m) => {
+                J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
             Value::Dynamic(_, v) => v.to_json(),
         }
     }

@@ -18,13 +18,25 @@ impl Resource for Slow {
         "test_slow"
     }
     fn schema(&self) -> Schema {
-        Schema::new(0, "test", vec![Attribute::new("name", Type::String, Mode::Optional, "a name")])
+        Schema::new(
+            0,
+            "test",
+            vec![Attribute::new(
+                "name",
+                Type::String,
+                Mode::Optional,
+                "a name",
+            )],
+        )
     }
     fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
         match config.get("name") {
             Some(Value::String(s)) if s == "panic" => panic!("boom in validate"),
             Some(Value::String(s)) => {
-                vec![Diagnostic::warning("length", s.len().to_string()).at(AttributePath::attr("name"))]
+                vec![
+                    Diagnostic::warning("length", s.len().to_string())
+                        .at(AttributePath::attr("name")),
+                ]
             }
             _ => vec![],
         }
@@ -34,8 +46,16 @@ impl Resource for Slow {
         while !ctx.is_cancelled() && start.elapsed() < Duration::from_secs(20) {
             std::thread::sleep(Duration::from_millis(5));
         }
-        let d = if ctx.is_cancelled() { vec![Diagnostic::error("cancelled", "")] } else { vec![] };
-        PlanResponse { planned_state: req.proposed_new_state, diagnostics: d, ..Default::default() }
+        let d = if ctx.is_cancelled() {
+            vec![Diagnostic::error("cancelled", "")]
+        } else {
+            vec![]
+        };
+        PlanResponse {
+            planned_state: req.proposed_new_state,
+            diagnostics: d,
+            ..Default::default()
+        }
     }
 }
 
@@ -67,7 +87,9 @@ impl rustls::client::danger::ServerCertVerifier for PinServer {
         if end_entity.as_ref() == self.0.as_slice() {
             Ok(rustls::client::danger::ServerCertVerified::assertion())
         } else {
-            Err(rustls::Error::General("unexpected server certificate".into()))
+            Err(rustls::Error::General(
+                "unexpected server certificate".into(),
+            ))
         }
     }
     fn verify_tls12_signature(
@@ -97,7 +119,11 @@ fn client_identity() -> (String, CertificateDer<'static>, PrivateKeyDer<'static>
     let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     let cert = params.self_signed(&key).unwrap();
-    (cert.pem(), CertificateDer::from(cert.der().to_vec()), PrivateKeyDer::try_from(key.serialize_der()).unwrap())
+    (
+        cert.pem(),
+        CertificateDer::from(cert.der().to_vec()),
+        PrivateKeyDer::try_from(key.serialize_der()).unwrap(),
+    )
 }
 
 async fn connect(
@@ -105,7 +131,10 @@ async fn connect(
     identity: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>,
 ) -> Result<Channel, String> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = Arc::new(PinServer(running.server_cert_der.clone(), provider.signature_verification_algorithms));
+    let verifier = Arc::new(PinServer(
+        running.server_cert_der.clone(),
+        provider.signature_verification_algorithms,
+    ));
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
@@ -124,7 +153,9 @@ async fn connect(
             let (connector, path) = (connector.clone(), path.clone());
             async move {
                 let sock = tokio::net::UnixStream::connect(path).await?;
-                let tls = connector.connect(ServerName::try_from("localhost").unwrap(), sock).await?;
+                let tls = connector
+                    .connect(ServerName::try_from("localhost").unwrap(), sock)
+                    .await?;
                 Ok::<_, std::io::Error>(TokioIo::new(tls))
             }
         }))
@@ -134,14 +165,23 @@ async fn connect(
 
 async fn start_server() -> (Running, CertificateDer<'static>, PrivateKeyDer<'static>) {
     let (pem, cert, key) = client_identity();
-    let running = start(TestProvider, ServeConfig { client_cert_pem: pem, socket_dir: None }).await.unwrap();
+    let running = start(
+        TestProvider,
+        ServeConfig {
+            client_cert_pem: pem,
+            socket_dir: None,
+        },
+    )
+    .await
+    .unwrap();
     (running, cert, key)
 }
 
 fn config(name: &str) -> pb::DynamicValue {
     let ty = Type::object([("name", Type::String)]);
     pb::DynamicValue {
-        msgpack: codec::encode_msgpack(&Value::object([("name", Value::string(name))]), &ty).unwrap(),
+        msgpack: codec::encode_msgpack(&Value::object([("name", Value::string(name))]), &ty)
+            .unwrap(),
         json: vec![],
     }
 }
@@ -153,10 +193,19 @@ async fn handshake_line_and_schema_over_mtls() {
     assert_eq!(parts[..3], ["1", "6", "unix"]);
     assert_eq!(parts[4], "grpc");
     use base64::Engine;
-    assert_eq!(base64::engine::general_purpose::STANDARD_NO_PAD.decode(parts[5]).unwrap(), running.server_cert_der);
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(parts[5])
+            .unwrap(),
+        running.server_cert_der
+    );
     let ch = connect(&running, Some((cert, key))).await.unwrap();
     let mut client = ProviderClient::new(ch);
-    let schema = client.get_provider_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    let schema = client
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
     assert!(schema.resource_schemas.contains_key("test_slow"));
 }
 
@@ -166,14 +215,20 @@ async fn a_client_without_the_pinned_certificate_is_refused() {
     // no client certificate at all
     let no_cert = match connect(&running, None).await {
         Err(_) => true,
-        Ok(ch) => ProviderClient::new(ch).get_metadata(pb::get_metadata::Request {}).await.is_err(),
+        Ok(ch) => ProviderClient::new(ch)
+            .get_metadata(pb::get_metadata::Request {})
+            .await
+            .is_err(),
     };
     assert!(no_cert, "a client without a certificate got an answer");
     // a valid certificate, but not the one the host announced
     let (_, other_cert, other_key) = client_identity();
     let other = match connect(&running, Some((other_cert, other_key))).await {
         Err(_) => true,
-        Ok(ch) => ProviderClient::new(ch).get_metadata(pb::get_metadata::Request {}).await.is_err(),
+        Ok(ch) => ProviderClient::new(ch)
+            .get_metadata(pb::get_metadata::Request {})
+            .await
+            .is_err(),
     };
     assert!(other, "a client with another certificate got an answer");
 }
@@ -194,9 +249,15 @@ async fn stop_provider_cancels_in_flight_work() {
         .await
     });
     tokio::time::sleep(Duration::from_millis(200)).await;
-    ProviderClient::new(ch).stop_provider(pb::stop_provider::Request {}).await.unwrap();
+    ProviderClient::new(ch)
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .unwrap();
     let resp = plan.await.unwrap().unwrap().into_inner();
-    assert!(started.elapsed() < Duration::from_secs(10), "plan was not cancelled");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "plan was not cancelled"
+    );
     assert_eq!(resp.diagnostics[0].summary, "cancelled");
 }
 
@@ -205,8 +266,14 @@ async fn controller_shutdown_stops_the_server() {
     let (running, cert, key) = start_server().await;
     let socket = running.socket_path.clone();
     let ch = connect(&running, Some((cert, key))).await.unwrap();
-    plugin::grpc_controller_client::GrpcControllerClient::new(ch.clone()).shutdown(plugin::Empty {}).await.unwrap();
-    tokio::time::timeout(Duration::from_secs(5), running.wait()).await.expect("server did not exit").unwrap();
+    plugin::grpc_controller_client::GrpcControllerClient::new(ch.clone())
+        .shutdown(plugin::Empty {})
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(5), running.wait())
+        .await
+        .expect("server did not exit")
+        .unwrap();
     assert!(!socket.exists(), "socket directory is removed at exit");
 }
 
@@ -227,7 +294,11 @@ async fn panics_become_diagnostics_without_backtraces() {
     let d = &resp.diagnostics[0];
     assert_eq!(d.summary, "Internal error in ValidateResourceConfig");
     assert!(d.detail.contains("boom in validate"));
-    assert!(!d.detail.contains("backtrace") && !d.detail.contains("rust_begin_unwind"), "{}", d.detail);
+    assert!(
+        !d.detail.contains("backtrace") && !d.detail.contains("rust_begin_unwind"),
+        "{}",
+        d.detail
+    );
 }
 
 #[tokio::test]
@@ -254,7 +325,9 @@ async fn messages_larger_than_tonics_default_limit_pass() {
 async fn stdio_stream_opens() {
     let (running, cert, key) = start_server().await;
     let ch = connect(&running, Some((cert, key))).await.unwrap();
-    let stream = plugin::grpc_stdio_client::GrpcStdioClient::new(ch).stream_stdio(plugin::Empty {}).await;
+    let stream = plugin::grpc_stdio_client::GrpcStdioClient::new(ch)
+        .stream_stdio(plugin::Empty {})
+        .await;
     assert!(stream.is_ok());
 }
 

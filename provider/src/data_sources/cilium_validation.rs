@@ -5,7 +5,8 @@
 use talos_cilium::rules::{self, KubePrism, Node, RuleInput, Topology};
 use talos_cilium::{CiliumVersion, Finding, Severity, TalosVersion};
 use tfplugin::{
-    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Mode, Nesting, Schema, Type, Value,
+    Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Mode, Nesting, Schema,
+    Type, Value,
 };
 
 pub struct Validation;
@@ -27,7 +28,10 @@ impl DataSource for Validation {
 
     fn schema(&self) -> Schema {
         let strs = Type::list(Type::String);
-        let rule_list: Vec<String> = rules::catalog().iter().map(|r| format!("`{}`", r.code)).collect();
+        let rule_list: Vec<String> = rules::catalog()
+            .iter()
+            .map(|r| format!("`{}`", r.code))
+            .collect();
         Schema::new(
             0,
             &format!(
@@ -50,7 +54,12 @@ impl DataSource for Validation {
                     "Full Talos machine configurations (YAML, as `talos_machine_configuration` renders them), \
                      control plane and/or worker. KubePrism settings are read from them (absent means off).",
                 ),
-                Attribute::new("cilium_version", Type::String, Mode::Optional, "Cilium chart version, e.g. `1.18.5`."),
+                Attribute::new(
+                    "cilium_version",
+                    Type::String,
+                    Mode::Optional,
+                    "Cilium chart version, e.g. `1.18.5`.",
+                ),
                 Attribute::new(
                     "values",
                     strs.clone(),
@@ -114,8 +123,18 @@ impl DataSource for Validation {
                     Mode::Optional,
                     "Lowest severity that fails the plan: `error` (default), `warning`, or `none` (only report).",
                 ),
-                Attribute::new("id", Type::String, Mode::Computed, "Constant `cilium-validation`."),
-                Attribute::new("valid", Type::Bool, Mode::Computed, "True when no finding has severity `error`."),
+                Attribute::new(
+                    "id",
+                    Type::String,
+                    Mode::Computed,
+                    "Constant `cilium-validation`.",
+                ),
+                Attribute::new(
+                    "valid",
+                    Type::Bool,
+                    Mode::Computed,
+                    "True when no finding has severity `error`.",
+                ),
                 Attribute::new(
                     "findings",
                     Type::list(finding_type()),
@@ -133,8 +152,11 @@ impl DataSource for Validation {
             && !matches!(f.as_str(), "error" | "warning" | "none")
         {
             d.push(
-                Diagnostic::error("Invalid fail_on", format!("{f:?} is not one of \"error\", \"warning\", \"none\"."))
-                    .at(AttributePath::attr("fail_on")),
+                Diagnostic::error(
+                    "Invalid fail_on",
+                    format!("{f:?} is not one of \"error\", \"warning\", \"none\"."),
+                )
+                .at(AttributePath::attr("fail_on")),
             );
         }
         d
@@ -145,14 +167,19 @@ impl DataSource for Validation {
         let s = |n: &str| config.get(n).and_then(Value::as_str).map(str::to_string);
         let strs = |v: Option<&Value>| -> Vec<String> {
             v.and_then(Value::as_elements)
-                .map(|e| e.iter().map(|x| x.as_str().unwrap_or_default().to_string()).collect())
+                .map(|e| {
+                    e.iter()
+                        .map(|x| x.as_str().unwrap_or_default().to_string())
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let talos = s("talos_version").and_then(|v| match TalosVersion::parse(&v) {
             Ok(t) => Some(t),
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("Invalid Talos version", e.to_string()).at(AttributePath::attr("talos_version")),
+                    Diagnostic::error("Invalid Talos version", e.to_string())
+                        .at(AttributePath::attr("talos_version")),
                 );
                 None
             }
@@ -171,8 +198,11 @@ impl DataSource for Validation {
             && talos_cilium::KubernetesVersion::parse(&g).is_err()
         {
             diags.push(
-                Diagnostic::error("Invalid Gateway API version", format!("{g:?} is not a version like \"v1.3.0\"."))
-                    .at(AttributePath::attr("gateway_api_version")),
+                Diagnostic::error(
+                    "Invalid Gateway API version",
+                    format!("{g:?} is not a version like \"v1.3.0\"."),
+                )
+                .at(AttributePath::attr("gateway_api_version")),
             );
         }
         // values: each document parsed the way Helm reads values files
@@ -181,35 +211,54 @@ impl DataSource for Validation {
             match yaml_to_json(text) {
                 Ok(v) => docs.push(v),
                 Err(e) => diags.push(
-                    Diagnostic::error("Invalid values document", format!("values[{i}] is not valid YAML: {e}"))
-                        .at(AttributePath::attr("values").then_index(i)),
+                    Diagnostic::error(
+                        "Invalid values document",
+                        format!("values[{i}] is not valid YAML: {e}"),
+                    )
+                    .at(AttributePath::attr("values").then_index(i)),
                 ),
             }
         }
         let merged = rules::merge_values(&docs);
         // KubePrism as the machine configurations really have it
         let mut kubeprism = None;
-        for (i, text) in strs(config.get("machine_configurations")).iter().enumerate() {
+        for (i, text) in strs(config.get("machine_configurations"))
+            .iter()
+            .enumerate()
+        {
             match kubeprism_of(text) {
                 Ok(k) => kubeprism = kubeprism.or(Some(k)),
                 Err(e) => diags.push(
-                    Diagnostic::error("Invalid machine configuration", format!("machine_configurations[{i}]: {e}"))
-                        .at(AttributePath::attr("machine_configurations").then_index(i)),
+                    Diagnostic::error(
+                        "Invalid machine configuration",
+                        format!("machine_configurations[{i}]: {e}"),
+                    )
+                    .at(AttributePath::attr("machine_configurations").then_index(i)),
                 ),
             }
         }
-        let mut topology = Topology { platform: s("platform"), ..Default::default() };
+        let mut topology = Topology {
+            platform: s("platform"),
+            ..Default::default()
+        };
         if let Some(nodes) = config.get("nodes").and_then(Value::as_elements) {
             for n in nodes {
                 topology.nodes.push(Node {
-                    address: n.get("address").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    address: n
+                        .get("address")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
                     interfaces: strs(n.get("interfaces")),
                 });
             }
         }
         // pools are flattened for the rules; remember where each CIDR came from
         let mut pool_origin = Vec::new();
-        if let Some(pools) = config.get("load_balancer_ip_pools").and_then(Value::as_elements) {
+        if let Some(pools) = config
+            .get("load_balancer_ip_pools")
+            .and_then(Value::as_elements)
+        {
             for (p, pool) in pools.iter().enumerate() {
                 for (c, cidr) in strs(pool.get("cidrs")).into_iter().enumerate() {
                     topology.lb_pool_cidrs.push(cidr);
@@ -240,14 +289,30 @@ impl DataSource for Validation {
                 continue;
             }
             let path = attribute_path(f, &docs, &pool_origin);
-            let detail = format!("{}\n\nRule {} ({}), at {}.", f.detail, f.code, f.severity.as_str(), f.path);
-            let d = if fails { Diagnostic::error(&f.summary, detail) } else { Diagnostic::warning(&f.summary, detail) };
+            let detail = format!(
+                "{}\n\nRule {} ({}), at {}.",
+                f.detail,
+                f.code,
+                f.severity.as_str(),
+                f.path
+            );
+            let d = if fails {
+                Diagnostic::error(&f.summary, detail)
+            } else {
+                Diagnostic::warning(&f.summary, detail)
+            };
             diags.push(d.at(path));
         }
         let mut state = config;
         state.set("id", Value::string("cilium-validation"));
-        state.set("valid", Value::Bool(!findings.iter().any(|f| f.severity == Severity::Error)));
-        state.set("findings", Value::List(findings.iter().map(finding_value).collect()));
+        state.set(
+            "valid",
+            Value::Bool(!findings.iter().any(|f| f.severity == Severity::Error)),
+        );
+        state.set(
+            "findings",
+            Value::List(findings.iter().map(finding_value).collect()),
+        );
         (state, diags)
     }
 }
@@ -264,7 +329,11 @@ fn finding_value(f: &Finding) -> Value {
 
 /// The Terraform attribute a finding is about: for values keys, the document
 /// that set the key; for pools, the pool and CIDR; otherwise the input named.
-fn attribute_path(f: &Finding, docs: &[serde_json::Value], pool_origin: &[(usize, usize)]) -> AttributePath {
+fn attribute_path(
+    f: &Finding,
+    docs: &[serde_json::Value],
+    pool_origin: &[(usize, usize)],
+) -> AttributePath {
     let (head, index) = split_index(&f.path);
     if let Some(key) = head.strip_prefix("values.") {
         let parts: Vec<&str> = key.split('.').collect();
@@ -276,9 +345,10 @@ fn attribute_path(f: &Finding, docs: &[serde_json::Value], pool_origin: &[(usize
     }
     match (head, index) {
         ("load_balancer_ip_pools", Some(i)) => match pool_origin.get(i) {
-            Some((p, c)) => {
-                AttributePath::attr("load_balancer_ip_pools").then_index(*p).then_attr("cidrs").then_index(*c)
-            }
+            Some((p, c)) => AttributePath::attr("load_balancer_ip_pools")
+                .then_index(*p)
+                .then_attr("cidrs")
+                .then_index(*c),
             None => AttributePath::attr("load_balancer_ip_pools"),
         },
         (name, Some(i)) => AttributePath::attr(name).then_index(i),
@@ -309,7 +379,8 @@ fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
 /// means off. Port 0 or unset means the default 7445.
 /// Source: https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/pkg/machinery/config/types/v1alpha1/v1alpha1_k8s_bridge.go
 fn kubeprism_of(text: &str) -> Result<KubePrism, String> {
-    let docs = goyaml::parse_documents(text.as_bytes(), &goyaml::Limits::default()).map_err(|e| e.to_string())?;
+    let docs = goyaml::parse_documents(text.as_bytes(), &goyaml::Limits::default())
+        .map_err(|e| e.to_string())?;
     let default_port = talos_cilium::facts::DEFAULT_KUBEPRISM_PORT;
     let port_of = |v: Option<&goyaml::Yaml>| -> u16 {
         match v {
@@ -319,16 +390,29 @@ fn kubeprism_of(text: &str) -> Result<KubePrism, String> {
     };
     for d in &docs {
         if d.get("kind").and_then(|k| k.as_str()) == Some("KubePrismConfig") {
-            return Ok(KubePrism { enabled: true, port: port_of(d.get("port")) });
+            return Ok(KubePrism {
+                enabled: true,
+                port: port_of(d.get("port")),
+            });
         }
     }
     for d in &docs {
-        if let Some(kp) = d.get("machine").and_then(|m| m.get("features")).and_then(|f| f.get("kubePrism")) {
+        if let Some(kp) = d
+            .get("machine")
+            .and_then(|m| m.get("features"))
+            .and_then(|f| f.get("kubePrism"))
+        {
             let enabled = matches!(kp.get("enabled"), Some(goyaml::Yaml::Bool(true)));
-            return Ok(KubePrism { enabled, port: port_of(kp.get("port")) });
+            return Ok(KubePrism {
+                enabled,
+                port: port_of(kp.get("port")),
+            });
         }
     }
-    Ok(KubePrism { enabled: false, port: default_port })
+    Ok(KubePrism {
+        enabled: false,
+        port: default_port,
+    })
 }
 
 #[cfg(test)]
@@ -337,18 +421,40 @@ mod tests {
 
     #[test]
     fn kubeprism_is_read_from_both_formats() {
-        let legacy =
-            "version: v1alpha1\nmachine:\n  features:\n    kubePrism:\n      enabled: true\n      port: 7446\n";
-        assert_eq!(kubeprism_of(legacy).unwrap(), KubePrism { enabled: true, port: 7446 });
+        let legacy = "version: v1alpha1\nmachine:\n  features:\n    kubePrism:\n      enabled: true\n      port: 7446\n";
+        assert_eq!(
+            kubeprism_of(legacy).unwrap(),
+            KubePrism {
+                enabled: true,
+                port: 7446
+            }
+        );
         let multi = "version: v1alpha1\nmachine: {}\n---\napiVersion: v1alpha1\nkind: KubePrismConfig\nport: 7447\n";
-        assert_eq!(kubeprism_of(multi).unwrap(), KubePrism { enabled: true, port: 7447 });
-        assert!(!kubeprism_of("version: v1alpha1\nmachine: {}\n").unwrap().enabled, "absent means off");
+        assert_eq!(
+            kubeprism_of(multi).unwrap(),
+            KubePrism {
+                enabled: true,
+                port: 7447
+            }
+        );
+        assert!(
+            !kubeprism_of("version: v1alpha1\nmachine: {}\n")
+                .unwrap()
+                .enabled,
+            "absent means off"
+        );
         assert!(kubeprism_of("a: [").is_err());
     }
 
     #[test]
     fn finding_paths_map_to_attributes() {
-        assert_eq!(split_index("l2_announcement_interfaces[2]"), ("l2_announcement_interfaces", Some(2)));
-        assert_eq!(split_index("values.cgroup.hostRoot"), ("values.cgroup.hostRoot", None));
+        assert_eq!(
+            split_index("l2_announcement_interfaces[2]"),
+            ("l2_announcement_interfaces", Some(2))
+        );
+        assert_eq!(
+            split_index("values.cgroup.hostRoot"),
+            ("values.cgroup.hostRoot", None)
+        );
     }
 }

@@ -33,9 +33,19 @@ impl Function for ConfigFormatFunction {
 
     fn call(&self, _ctx: &Ctx, args: Vec<Value>) -> Result<Value, FunctionError> {
         let Some(Value::String(s)) = args.first() else {
-            return Err(FunctionError { text: "talos_version must be a string".into(), argument: Some(0) });
+            return Err(FunctionError {
+                text: "talos_version must be a string".into(),
+                argument: Some(0),
+            });
         };
-        let v = TalosVersion::parse(s).map_err(|e| FunctionError { text: e.to_string(), argument: Some(0) })?;
-        Ok(Value::string(if talos_multidoc_kube_config(&v) { "multidoc" } else { "legacy" }))
+        let v = TalosVersion::parse(s).map_err(|e| FunctionError {
+            text: e.to_string(),
+            argument: Some(0),
+        })?;
+        Ok(Value::string(if talos_multidoc_kube_config(&v) {
+            "multidoc"
+        } else {
+            "legacy"
+        }))
     }
 }

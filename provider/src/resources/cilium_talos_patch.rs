@@ -6,8 +6,8 @@ use talos_cilium::facts;
 use talos_cilium::patch::{ConfigFormat, MachineType};
 use talos_cilium::{PatchInput, Problem};
 use tfplugin::{
-    ApplyRequest, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Mode, PlanRequest, PlanResponse, Resource,
-    Schema, StateResponse, Type, Value,
+    ApplyRequest, Attribute, AttributePath, Ctx, Diagnostic, Diagnostics, Mode, PlanRequest,
+    PlanResponse, Resource, Schema, StateResponse, Type, Value,
 };
 
 pub struct TalosPatch;
@@ -24,9 +24,18 @@ fn defaults() -> Vec<(&'static str, Value)> {
     vec![
         ("kube_proxy_replacement", Value::Bool(true)),
         ("kubeprism_enabled", Value::Bool(true)),
-        ("kubeprism_port", Value::int(i64::from(facts::DEFAULT_KUBEPRISM_PORT))),
-        ("pod_subnets", Value::List(vec![Value::string(facts::DEFAULT_POD_SUBNET)])),
-        ("service_subnets", Value::List(vec![Value::string(facts::DEFAULT_SERVICE_SUBNET)])),
+        (
+            "kubeprism_port",
+            Value::int(i64::from(facts::DEFAULT_KUBEPRISM_PORT)),
+        ),
+        (
+            "pod_subnets",
+            Value::List(vec![Value::string(facts::DEFAULT_POD_SUBNET)]),
+        ),
+        (
+            "service_subnets",
+            Value::List(vec![Value::string(facts::DEFAULT_SERVICE_SUBNET)]),
+        ),
         ("config_format", Value::string("auto")),
     ]
 }
@@ -115,7 +124,12 @@ impl Resource for TalosPatch {
                      `legacy` on Talos 1.14+ when the cluster's configs were generated with a version contract up \
                      to 1.13: Talos rejects `Kube*Config` documents next to the legacy `cluster.*` fields.",
                 ),
-                Attribute::new("id", Type::String, Mode::Computed, "SHA-256 of the generated patches and values."),
+                Attribute::new(
+                    "id",
+                    Type::String,
+                    Mode::Computed,
+                    "SHA-256 of the generated patches and values.",
+                ),
                 Attribute::new(
                     "patches",
                     str_list,
@@ -143,16 +157,28 @@ impl Resource for TalosPatch {
         let config = with_defaults(config.clone());
         let (input, mut problems) = read_input(&config);
         problems.extend(talos_cilium::validate_input(&input));
-        problems.into_iter().filter(|p| depends_on_known(&config, p)).map(problem_to_diagnostic).collect()
+        problems
+            .into_iter()
+            .filter(|p| depends_on_known(&config, p))
+            .map(problem_to_diagnostic)
+            .collect()
     }
 
     fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> PlanResponse {
         if req.proposed_new_state.is_null() {
-            return PlanResponse { planned_state: Value::Null, ..Default::default() };
+            return PlanResponse {
+                planned_state: Value::Null,
+                ..Default::default()
+            };
         }
         let planned = with_defaults(req.proposed_new_state);
         let (planned, diagnostics) = compute(planned);
-        PlanResponse { planned_state: planned, planned_private: Vec::new(), requires_replace: Vec::new(), diagnostics }
+        PlanResponse {
+            planned_state: planned,
+            planned_private: Vec::new(),
+            requires_replace: Vec::new(),
+            diagnostics,
+        }
     }
 
     fn apply(&self, _ctx: &Ctx, req: ApplyRequest) -> StateResponse {
@@ -162,7 +188,11 @@ impl Resource for TalosPatch {
         // Planned values are final when they were known at plan time; anything
         // unknown then (inputs from other resources) is computed now.
         let (state, diagnostics) = compute(req.planned_state);
-        StateResponse { new_state: state, private: Vec::new(), diagnostics }
+        StateResponse {
+            new_state: state,
+            private: Vec::new(),
+            diagnostics,
+        }
     }
 
     fn import(&self, _ctx: &Ctx, id: &str) -> Result<Value, Diagnostics> {
@@ -176,7 +206,11 @@ impl Resource for TalosPatch {
         state.set("talos_version", Value::string(version));
         state.set("machine_type", Value::string(machine));
         let (state, d) = compute(with_defaults(state));
-        if tfplugin::has_errors(&d) { Err(d) } else { Ok(state) }
+        if tfplugin::has_errors(&d) {
+            Err(d)
+        } else {
+            Ok(state)
+        }
     }
 
     fn upgrade_state(
@@ -199,10 +233,19 @@ impl Resource for TalosPatch {
 /// inverse) and the single `patch` string became the `patches` list.
 fn upgrade_v0(mut state: serde_json::Value) -> Result<serde_json::Value, Diagnostics> {
     let Some(obj) = state.as_object_mut() else {
-        return Err(vec![Diagnostic::error("Invalid stored state", "The version 0 state is not a JSON object.")]);
+        return Err(vec![Diagnostic::error(
+            "Invalid stored state",
+            "The version 0 state is not a JSON object.",
+        )]);
     };
-    let kube_proxy_enabled = obj.remove("kube_proxy_enabled").and_then(|v| v.as_bool()).unwrap_or(false);
-    obj.insert("kube_proxy_replacement".into(), serde_json::Value::Bool(!kube_proxy_enabled));
+    let kube_proxy_enabled = obj
+        .remove("kube_proxy_enabled")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    obj.insert(
+        "kube_proxy_replacement".into(),
+        serde_json::Value::Bool(!kube_proxy_enabled),
+    );
     let patch = obj.remove("patch");
     obj.insert(
         "patches".into(),
@@ -211,7 +254,12 @@ fn upgrade_v0(mut state: serde_json::Value) -> Result<serde_json::Value, Diagnos
             _ => serde_json::Value::Null,
         },
     );
-    for name in ["config_format", "format", "cilium_version", "cluster_endpoint"] {
+    for name in [
+        "config_format",
+        "format",
+        "cilium_version",
+        "cluster_endpoint",
+    ] {
         obj.entry(name).or_insert(serde_json::Value::Null);
     }
     Ok(state)
@@ -219,7 +267,9 @@ fn upgrade_v0(mut state: serde_json::Value) -> Result<serde_json::Value, Diagnos
 
 fn empty_state() -> Value {
     let ty = TalosPatch.schema().value_type();
-    let Type::Object(attrs) = ty else { return Value::Null };
+    let Type::Object(attrs) = ty else {
+        return Value::Null;
+    };
     Value::Object(attrs.keys().map(|k| (k.clone(), Value::Null)).collect())
 }
 
@@ -253,7 +303,11 @@ fn known(v: &Value, name: &str) -> bool {
 /// The inputs a problem about `field` depends on.
 fn dependencies(field: &str) -> &'static [&'static str] {
     match field {
-        "cluster_endpoint" => &["cluster_endpoint", "kube_proxy_replacement", "kubeprism_enabled"],
+        "cluster_endpoint" => &[
+            "cluster_endpoint",
+            "kube_proxy_replacement",
+            "kubeprism_enabled",
+        ],
         "config_format" => &["config_format", "talos_version"],
         "pod_subnets" | "service_subnets" => &["pod_subnets", "service_subnets"],
         "talos_version" => &["talos_version"],
@@ -274,7 +328,10 @@ fn read_input(v: &Value) -> (PatchInput, Vec<Problem>) {
     let s = |n: &str| v.get(n).and_then(Value::as_str).map(str::to_string);
     let b = |n: &str, d: bool| v.get(n).and_then(Value::as_bool).unwrap_or(d);
     let list = |n: &str, d: &str| match v.get(n).and_then(Value::as_elements) {
-        Some(items) => items.iter().map(|i| i.as_str().unwrap_or_default().to_string()).collect(),
+        Some(items) => items
+            .iter()
+            .map(|i| i.as_str().unwrap_or_default().to_string())
+            .collect(),
         None => vec![d.to_string()],
     };
     let port = match v.get("kubeprism_port").and_then(Value::as_number) {
@@ -288,7 +345,9 @@ fn read_input(v: &Value) -> (PatchInput, Vec<Problem>) {
             field: "machine_type",
             index: None,
             summary: "Invalid machine type".into(),
-            detail: format!("{machine_type:?} is not a machine type: use \"controlplane\" or \"worker\"."),
+            detail: format!(
+                "{machine_type:?} is not a machine type: use \"controlplane\" or \"worker\"."
+            ),
         });
         MachineType::ControlPlane
     });
@@ -298,7 +357,9 @@ fn read_input(v: &Value) -> (PatchInput, Vec<Problem>) {
             field: "config_format",
             index: None,
             summary: "Invalid config format".into(),
-            detail: format!("{format_name:?} is not a config format: use \"auto\", \"legacy\" or \"multidoc\"."),
+            detail: format!(
+                "{format_name:?} is not a config format: use \"auto\", \"legacy\" or \"multidoc\"."
+            ),
         });
         ConfigFormat::Auto
     });
@@ -324,7 +385,10 @@ fn compute(v: Value) -> (Value, Diagnostics) {
     }
     let (input, problems) = read_input(&v);
     if !problems.is_empty() {
-        return (v.with_unknown(OUTPUTS), problems.into_iter().map(problem_to_diagnostic).collect());
+        return (
+            v.with_unknown(OUTPUTS),
+            problems.into_iter().map(problem_to_diagnostic).collect(),
+        );
     }
     match talos_cilium::generate(&input) {
         Ok(out) => {
@@ -337,7 +401,10 @@ fn compute(v: Value) -> (Value, Diagnostics) {
             let id: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
             let mut v = v;
             v.set("id", Value::string(id));
-            v.set("patches", Value::List(out.patches.into_iter().map(Value::String).collect()));
+            v.set(
+                "patches",
+                Value::List(out.patches.into_iter().map(Value::String).collect()),
+            );
             v.set("helm_values", Value::String(out.helm_values));
             v.set(
                 "format",
@@ -348,7 +415,10 @@ fn compute(v: Value) -> (Value, Diagnostics) {
             );
             (v, Vec::new())
         }
-        Err(problems) => (v.with_unknown(OUTPUTS), problems.into_iter().map(problem_to_diagnostic).collect()),
+        Err(problems) => (
+            v.with_unknown(OUTPUTS),
+            problems.into_iter().map(problem_to_diagnostic).collect(),
+        ),
     }
 }
 
@@ -374,10 +444,18 @@ mod tests {
 
     #[test]
     fn unknown_input_makes_every_output_unknown() {
-        let c = config(&[("talos_version", Value::UNKNOWN), ("machine_type", Value::string("worker"))]);
+        let c = config(&[
+            ("talos_version", Value::UNKNOWN),
+            ("machine_type", Value::string("worker")),
+        ]);
         let r = TalosPatch.plan(
             &Ctx::default(),
-            PlanRequest { prior_state: Value::Null, proposed_new_state: c.clone(), config: c, prior_private: vec![] },
+            PlanRequest {
+                prior_state: Value::Null,
+                proposed_new_state: c.clone(),
+                config: c,
+                prior_private: vec![],
+            },
         );
         for o in OUTPUTS {
             assert!(r.planned_state.get(o).unwrap().is_unknown(), "{o}");
@@ -387,7 +465,10 @@ mod tests {
 
     #[test]
     fn known_inputs_give_known_outputs_and_apply_keeps_them() {
-        let c = config(&[("talos_version", Value::string("v1.13")), ("machine_type", Value::string("controlplane"))]);
+        let c = config(&[
+            ("talos_version", Value::string("v1.13")),
+            ("machine_type", Value::string("controlplane")),
+        ]);
         let r = TalosPatch.plan(
             &Ctx::default(),
             PlanRequest {
@@ -418,7 +499,10 @@ mod tests {
             ("kubeprism_port", Value::int(0)),
         ]);
         let d = TalosPatch.validate(&Ctx::default(), &c);
-        let paths: Vec<String> = d.iter().map(|d| d.path.as_ref().unwrap().to_string()).collect();
+        let paths: Vec<String> = d
+            .iter()
+            .map(|d| d.path.as_ref().unwrap().to_string())
+            .collect();
         assert!(paths.contains(&"talos_version".to_string()));
         assert!(paths.contains(&"kubeprism_port".to_string()));
         assert!(!paths.contains(&"machine_type".to_string()), "{paths:?}");

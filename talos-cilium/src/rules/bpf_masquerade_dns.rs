@@ -57,15 +57,33 @@ mod tests {
 
     fn run(v: &Value, talos: &str) -> Vec<Finding> {
         let tv = TalosVersion::parse(talos).unwrap();
-        check(&RuleInput { talos_version: Some(&tv), cilium_version: None, kubeprism: None, topology: None, values: v })
+        check(&RuleInput {
+            talos_version: Some(&tv),
+            cilium_version: None,
+            kubeprism: None,
+            topology: None,
+            values: v,
+        })
     }
 
     #[test]
     fn by_version_and_value() {
         let on = json!({"bpf": {"masquerade": true}});
         assert!(run(&on, "v1.7").is_empty());
-        assert!(run(&on, "v1.8").first().unwrap().detail.contains("machine.features.hostDNS"));
-        assert!(run(&on, "v1.14").first().unwrap().detail.contains("ResolverConfig"));
+        assert!(
+            run(&on, "v1.8")
+                .first()
+                .unwrap()
+                .detail
+                .contains("machine.features.hostDNS")
+        );
+        assert!(
+            run(&on, "v1.14")
+                .first()
+                .unwrap()
+                .detail
+                .contains("ResolverConfig")
+        );
         assert!(run(&json!({"bpf": {"masquerade": false}}), "v1.13").is_empty());
         assert!(run(&json!({}), "v1.13").is_empty());
     }

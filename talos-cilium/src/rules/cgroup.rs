@@ -76,8 +76,18 @@ mod tests {
 
     #[test]
     fn automount() {
-        assert!(check_automount(&input(&json!({"cgroup": {"autoMount": {"enabled": false}}}))).is_empty());
-        assert!(check_automount(&input(&json!({"cgroup": {"autoMount": {"enabled": "false"}}}))).is_empty());
+        assert!(
+            check_automount(&input(
+                &json!({"cgroup": {"autoMount": {"enabled": false}}})
+            ))
+            .is_empty()
+        );
+        assert!(
+            check_automount(&input(
+                &json!({"cgroup": {"autoMount": {"enabled": "false"}}})
+            ))
+            .is_empty()
+        );
         let f = check_automount(&input(&json!({"cgroup": {"autoMount": {"enabled": true}}})));
         assert_eq!(f[0].path, "values.cgroup.autoMount.enabled");
         assert_eq!(check_automount(&input(&json!({}))).len(), 1);
@@ -85,8 +95,16 @@ mod tests {
 
     #[test]
     fn host_root() {
-        assert!(check_host_root(&input(&json!({"cgroup": {"hostRoot": "/sys/fs/cgroup"}}))).is_empty());
-        assert_eq!(check_host_root(&input(&json!({"cgroup": {"hostRoot": "/run/cilium/cgroupv2"}}))).len(), 1);
+        assert!(
+            check_host_root(&input(&json!({"cgroup": {"hostRoot": "/sys/fs/cgroup"}}))).is_empty()
+        );
+        assert_eq!(
+            check_host_root(&input(
+                &json!({"cgroup": {"hostRoot": "/run/cilium/cgroupv2"}})
+            ))
+            .len(),
+            1
+        );
         assert_eq!(check_host_root(&input(&json!({}))).len(), 1);
     }
 }

@@ -48,8 +48,14 @@ fn check(input: &RuleInput) -> Vec<Finding> {
     vec![finding(
         &RULE,
         match port {
-            Some(p) => format!("k8sServicePort is {p} but KubePrism listens on {}", prism.port),
-            None => format!("k8sServicePort is not set but KubePrism listens on {}", prism.port),
+            Some(p) => format!(
+                "k8sServicePort is {p} but KubePrism listens on {}",
+                prism.port
+            ),
+            None => format!(
+                "k8sServicePort is not set but KubePrism listens on {}",
+                prism.port
+            ),
         },
         format!(
             "With k8sServiceHost {host:?} Cilium reaches the API server through KubePrism; set k8sServicePort: {}.",
@@ -66,25 +72,68 @@ mod tests {
     use serde_json::json;
 
     fn run(v: &Value, prism: Option<KubePrism>) -> Vec<Finding> {
-        check(&RuleInput { talos_version: None, cilium_version: None, kubeprism: prism, topology: None, values: v })
+        check(&RuleInput {
+            talos_version: None,
+            cilium_version: None,
+            kubeprism: prism,
+            topology: None,
+            values: v,
+        })
     }
 
     #[test]
     fn mismatch() {
-        let on = Some(KubePrism { enabled: true, port: 7445 });
-        assert!(run(&json!({"k8sServiceHost": "localhost", "k8sServicePort": 7445}), on).is_empty());
-        assert!(run(&json!({"k8sServiceHost": "localhost", "k8sServicePort": "7445"}), on).is_empty());
-        let f = run(&json!({"k8sServiceHost": "localhost", "k8sServicePort": 6443}), on);
+        let on = Some(KubePrism {
+            enabled: true,
+            port: 7445,
+        });
+        assert!(
+            run(
+                &json!({"k8sServiceHost": "localhost", "k8sServicePort": 7445}),
+                on
+            )
+            .is_empty()
+        );
+        assert!(
+            run(
+                &json!({"k8sServiceHost": "localhost", "k8sServicePort": "7445"}),
+                on
+            )
+            .is_empty()
+        );
+        let f = run(
+            &json!({"k8sServiceHost": "localhost", "k8sServicePort": 6443}),
+            on,
+        );
         assert_eq!(f[0].path, "values.k8sServicePort");
         assert!(f[0].detail.contains("7445"));
         assert_eq!(run(&json!({"k8sServiceHost": "127.0.0.1"}), on).len(), 1);
         // not pointed at KubePrism: nothing to compare
-        assert!(run(&json!({"k8sServiceHost": "10.0.0.10", "k8sServicePort": 6443}), on).is_empty());
+        assert!(
+            run(
+                &json!({"k8sServiceHost": "10.0.0.10", "k8sServicePort": 6443}),
+                on
+            )
+            .is_empty()
+        );
         // KubePrism state unknown: skip
-        assert!(run(&json!({"k8sServiceHost": "localhost", "k8sServicePort": 1}), None).is_empty());
-        let off = Some(KubePrism { enabled: false, port: 7445 });
+        assert!(
+            run(
+                &json!({"k8sServiceHost": "localhost", "k8sServicePort": 1}),
+                None
+            )
+            .is_empty()
+        );
+        let off = Some(KubePrism {
+            enabled: false,
+            port: 7445,
+        });
         assert_eq!(
-            run(&json!({"k8sServiceHost": "localhost", "k8sServicePort": 7445}), off)[0].path,
+            run(
+                &json!({"k8sServiceHost": "localhost", "k8sServicePort": 7445}),
+                off
+            )[0]
+            .path,
             "values.k8sServiceHost"
         );
     }

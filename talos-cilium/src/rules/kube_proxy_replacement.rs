@@ -58,14 +58,26 @@ mod tests {
 
     fn run(v: &Value, ver: &str) -> usize {
         let cv = CiliumVersion::parse(ver).unwrap();
-        check(&RuleInput { talos_version: None, cilium_version: Some(&cv), kubeprism: None, topology: None, values: v })
-            .len()
+        check(&RuleInput {
+            talos_version: None,
+            cilium_version: Some(&cv),
+            kubeprism: None,
+            topology: None,
+            values: v,
+        })
+        .len()
     }
 
     #[test]
     fn values_by_version() {
-        assert_eq!(run(&json!({"kubeProxyReplacement": "disabled"}), "1.15.6"), 0);
-        assert_eq!(run(&json!({"kubeProxyReplacement": "disabled"}), "1.16.0"), 1);
+        assert_eq!(
+            run(&json!({"kubeProxyReplacement": "disabled"}), "1.15.6"),
+            0
+        );
+        assert_eq!(
+            run(&json!({"kubeProxyReplacement": "disabled"}), "1.16.0"),
+            1
+        );
         assert_eq!(run(&json!({"kubeProxyReplacement": "strict"}), "1.18.5"), 1);
         assert_eq!(run(&json!({"kubeProxyReplacement": true}), "1.18.5"), 0);
         assert_eq!(run(&json!({"kubeProxyReplacement": "false"}), "1.20.0"), 0);

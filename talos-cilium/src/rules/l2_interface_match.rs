@@ -42,8 +42,14 @@ const IFNAMES0_PLATFORMS: &[&str] = &[
 ];
 
 fn check(input: &RuleInput) -> Vec<Finding> {
-    let Some(t) = input.topology else { return Vec::new() };
-    let node_ifaces: Vec<&str> = t.nodes.iter().flat_map(|n| n.interfaces.iter().map(String::as_str)).collect();
+    let Some(t) = input.topology else {
+        return Vec::new();
+    };
+    let node_ifaces: Vec<&str> = t
+        .nodes
+        .iter()
+        .flat_map(|n| n.interfaces.iter().map(String::as_str))
+        .collect();
     let mut out = Vec::new();
     for (i, pattern) in t.l2_interfaces.iter().enumerate() {
         let path = format!("l2_announcement_interfaces[{i}]");
@@ -75,9 +81,15 @@ fn check(input: &RuleInput) -> Vec<Finding> {
             }
             continue;
         }
-        let Some(platform) = t.platform.as_deref() else { continue };
+        let Some(platform) = t.platform.as_deref() else {
+            continue;
+        };
         let eth_names = IFNAMES0_PLATFORMS.contains(&platform);
-        let (sample, other) = if eth_names { ("eth0", "ens18") } else { ("ens18", "eth0") };
+        let (sample, other) = if eth_names {
+            ("eth0", "ens18")
+        } else {
+            ("ens18", "eth0")
+        };
         if !re.is_match(sample) && re.is_match(other) {
             out.push(finding(
                 &RULE,
@@ -104,22 +116,34 @@ mod tests {
     #[test]
     fn eth0_on_metal_is_flagged_and_ens18_on_nocloud_too() {
         let v = json!({});
-        let metal =
-            Topology { platform: Some("metal".into()), l2_interfaces: vec!["^eth0$".into()], ..Default::default() };
+        let metal = Topology {
+            platform: Some("metal".into()),
+            l2_interfaces: vec!["^eth0$".into()],
+            ..Default::default()
+        };
         assert_eq!(check(&with_topology(&v, &metal)).len(), 1);
-        let nocloud =
-            Topology { platform: Some("nocloud".into()), l2_interfaces: vec!["^ens18$".into()], ..Default::default() };
+        let nocloud = Topology {
+            platform: Some("nocloud".into()),
+            l2_interfaces: vec!["^ens18$".into()],
+            ..Default::default()
+        };
         assert_eq!(check(&with_topology(&v, &nocloud)).len(), 1);
     }
 
     #[test]
     fn matching_patterns_are_quiet() {
         let v = json!({});
-        let metal =
-            Topology { platform: Some("metal".into()), l2_interfaces: vec!["^ens18$".into()], ..Default::default() };
+        let metal = Topology {
+            platform: Some("metal".into()),
+            l2_interfaces: vec!["^ens18$".into()],
+            ..Default::default()
+        };
         assert!(check(&with_topology(&v, &metal)).is_empty());
         let nodes = Topology {
-            nodes: vec![Node { address: "10.0.0.11/24".into(), interfaces: vec!["enp6s18".into()] }],
+            nodes: vec![Node {
+                address: "10.0.0.11/24".into(),
+                interfaces: vec!["enp6s18".into()],
+            }],
             l2_interfaces: vec!["^enp".into()],
             ..Default::default()
         };
@@ -131,7 +155,10 @@ mod tests {
         let v = json!({});
         let t = Topology {
             platform: Some("metal".into()),
-            nodes: vec![Node { address: "10.0.0.11/24".into(), interfaces: vec!["ens18".into()] }],
+            nodes: vec![Node {
+                address: "10.0.0.11/24".into(),
+                interfaces: vec!["ens18".into()],
+            }],
             l2_interfaces: vec!["^eth0$".into(), "(".into()],
             ..Default::default()
         };

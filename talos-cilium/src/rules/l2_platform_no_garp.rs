@@ -23,8 +23,11 @@ pub const RULE: Rule = Rule {
 const NO_GARP_PLATFORMS: &[&str] = &["oracle"];
 
 fn check(input: &RuleInput) -> Vec<Finding> {
-    let Some(platform) = input.topology.and_then(|t| t.platform.as_deref()) else { return Vec::new() };
-    let l2_on = lookup(input.values, &["l2announcements", "enabled"]).and_then(|v| v.as_bool()) == Some(true);
+    let Some(platform) = input.topology.and_then(|t| t.platform.as_deref()) else {
+        return Vec::new();
+    };
+    let l2_on = lookup(input.values, &["l2announcements", "enabled"]).and_then(|v| v.as_bool())
+        == Some(true);
     if !l2_on || !NO_GARP_PLATFORMS.contains(&platform) {
         return Vec::new();
     }
@@ -48,7 +51,10 @@ mod tests {
     use serde_json::json;
 
     fn topo(platform: &str) -> Topology {
-        Topology { platform: Some(platform.into()), ..Default::default() }
+        Topology {
+            platform: Some(platform.into()),
+            ..Default::default()
+        }
     }
 
     #[test]

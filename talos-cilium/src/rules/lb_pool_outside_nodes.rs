@@ -18,7 +18,10 @@ pub const RULE: Rule = Rule {
 fn parse_pool(s: &str) -> Option<Cidr> {
     Cidr::parse(s).ok().or_else(|| {
         let addr: std::net::IpAddr = s.parse().ok()?;
-        Some(Cidr { addr, prefix: if addr.is_ipv4() { 32 } else { 128 } })
+        Some(Cidr {
+            addr,
+            prefix: if addr.is_ipv4() { 32 } else { 128 },
+        })
     })
 }
 
@@ -36,9 +39,16 @@ fn contains(outer: &Cidr, inner: &Cidr) -> bool {
 }
 
 fn check(input: &RuleInput) -> Vec<Finding> {
-    let Some(t) = input.topology else { return Vec::new() };
-    let l2_on = lookup(input.values, &["l2announcements", "enabled"]).and_then(|v| v.as_bool()) == Some(true);
-    let nets: Vec<Cidr> = t.nodes.iter().filter_map(|n| node_network(&n.address)).collect();
+    let Some(t) = input.topology else {
+        return Vec::new();
+    };
+    let l2_on = lookup(input.values, &["l2announcements", "enabled"]).and_then(|v| v.as_bool())
+        == Some(true);
+    let nets: Vec<Cidr> = t
+        .nodes
+        .iter()
+        .filter_map(|n| node_network(&n.address))
+        .collect();
     if !l2_on || nets.is_empty() {
         return Vec::new();
     }
@@ -55,7 +65,10 @@ fn check(input: &RuleInput) -> Vec<Finding> {
             continue;
         }
         if !nets.iter().any(|n| contains(n, &p)) {
-            let list: Vec<String> = nets.iter().map(|n| format!("{}/{}", n.network(), n.prefix)).collect();
+            let list: Vec<String> = nets
+                .iter()
+                .map(|n| format!("{}/{}", n.network(), n.prefix))
+                .collect();
             out.push(finding(
                 &RULE,
                 format!("{pool} is outside the nodes' networks"),
@@ -80,7 +93,10 @@ mod tests {
 
     fn topo(pools: &[&str]) -> Topology {
         Topology {
-            nodes: vec![Node { address: "10.0.0.11/24".into(), interfaces: vec![] }],
+            nodes: vec![Node {
+                address: "10.0.0.11/24".into(),
+                interfaces: vec![],
+            }],
             lb_pool_cidrs: pools.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
         }
@@ -92,7 +108,10 @@ mod tests {
         let t = topo(&["10.0.0.240/28", "192.168.5.0/28", "fd00::/120"]);
         let f = check(&with_topology(&v, &t));
         let paths: Vec<&str> = f.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(paths, ["load_balancer_ip_pools[1]", "load_balancer_ip_pools[2]"]);
+        assert_eq!(
+            paths,
+            ["load_balancer_ip_pools[1]", "load_balancer_ip_pools[2]"]
+        );
     }
 
     #[test]

@@ -21,10 +21,16 @@ fn check(input: &RuleInput) -> Vec<Finding> {
     let mut out = Vec::new();
     for (key, talos_list) in [
         ("ciliumAgent", facts::talos_agent_caps(input.cilium_version)),
-        ("cleanCiliumState", facts::talos_clean_state_caps(input.cilium_version)),
+        (
+            "cleanCiliumState",
+            facts::talos_clean_state_caps(input.cilium_version),
+        ),
     ] {
         let path = ["securityContext", "capabilities", key];
-        let fix = format!("Set securityContext.capabilities.{key} to [{}].", talos_list.join(", "));
+        let fix = format!(
+            "Set securityContext.capabilities.{key} to [{}].",
+            talos_list.join(", ")
+        );
         match lookup(input.values, &path).and_then(string_list) {
             None => out.push(finding(
                 &RULE,
@@ -63,7 +69,10 @@ mod tests {
         }}});
         let f = check(&input(&v));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].path, "values.securityContext.capabilities.ciliumAgent[1]");
+        assert_eq!(
+            f[0].path,
+            "values.securityContext.capabilities.ciliumAgent[1]"
+        );
         assert_eq!(f[0].severity, Severity::Error);
         assert!(f[0].detail.contains("SYS_ADMIN"));
     }
@@ -73,6 +82,9 @@ mod tests {
         let v = json!({"securityContext": {"capabilities": {"ciliumAgent": ["CHOWN"]}}});
         let f = check(&input(&v));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].path, "values.securityContext.capabilities.cleanCiliumState");
+        assert_eq!(
+            f[0].path,
+            "values.securityContext.capabilities.cleanCiliumState"
+        );
     }
 }

@@ -30,8 +30,9 @@ pub fn yaml_docs(text: &str) -> Vec<Value> {
     out
 }
 
-pub const VERSIONS: &[&str] =
-    &["v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10", "v1.11", "v1.12", "v1.13", "v1.14", "v1.15"];
+pub const VERSIONS: &[&str] = &[
+    "v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10", "v1.11", "v1.12", "v1.13", "v1.14", "v1.15",
+];
 
 pub fn load_config(data: &std::path::Path, version: &str, file: &str) -> Vec<Value> {
     let p = data.join("talos-machine-configs").join(version).join(file);
@@ -79,7 +80,9 @@ pub fn apply(config: &[Value], patch_docs: &[Value]) -> Vec<Value> {
             continue;
         }
         let key = kind_of(p).map(|(a, k)| (a.to_string(), k.to_string()));
-        let pos = out.iter().position(|d| kind_of(d).map(|(a, k)| (a.to_string(), k.to_string())) == key);
+        let pos = out
+            .iter()
+            .position(|d| kind_of(d).map(|(a, k)| (a.to_string(), k.to_string())) == key);
         let delete = p.get("$patch").and_then(Value::as_str) == Some("delete");
         match (pos, delete) {
             (Some(i), true) => {
@@ -105,7 +108,9 @@ pub struct Schema {
 impl Schema {
     pub fn load(data: &std::path::Path) -> Schema {
         let text = std::fs::read_to_string(data.join("talos-config.schema.json")).expect("schema");
-        Schema { root: serde_json::from_str(&text).expect("schema JSON") }
+        Schema {
+            root: serde_json::from_str(&text).expect("schema JSON"),
+        }
     }
 
     /// The `$defs` entry a document must match, chosen like the schema's
@@ -125,7 +130,10 @@ impl Schema {
 
     fn resolve<'a>(&'a self, s: &'a Value) -> &'a Value {
         match s.get("$ref").and_then(Value::as_str) {
-            Some(r) => self.root.pointer(r.trim_start_matches('#')).unwrap_or_else(|| panic!("dangling $ref {r}")),
+            Some(r) => self
+                .root
+                .pointer(r.trim_start_matches('#'))
+                .unwrap_or_else(|| panic!("dangling $ref {r}")),
             None => s,
         }
     }
@@ -189,7 +197,10 @@ impl Schema {
             errs.push(format!("{path}: fewer than {min} items"));
         }
         if let Some(one) = s.get("oneOf").and_then(Value::as_array) {
-            let n = one.iter().filter(|o| self.validate(o, v, path).is_empty()).count();
+            let n = one
+                .iter()
+                .filter(|o| self.validate(o, v, path).is_empty())
+                .count();
             if n != 1 {
                 errs.push(format!("{path}: matches {n} of oneOf, expected 1"));
             }
@@ -213,7 +224,11 @@ impl Schema {
         let pats: Vec<(regex::Regex, &Value)> = s
             .get("patternProperties")
             .and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (regex::Regex::new(k).expect("pattern compiles"), v)).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (regex::Regex::new(k).expect("pattern compiles"), v))
+                    .collect()
+            })
             .unwrap_or_default();
         for (k, v) in obj {
             let p = format!("{path}.{k}");

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Regenerate the goldens under tests/golden/ with the reference Helm library.
+# Usage (from the workspace root): bash helm/tests/regen_golden.sh [.venv-oracle]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+venv="${1:-.venv-oracle}"
+oracle="${HELM_ORACLE:-../shared/tools/helm-oracle/helm_oracle.py}"
+run() { # name, args...
+  local name="$1"; shift
+  "$venv/bin/python" "$oracle" template "$@" > "$here/golden/$name.out" 2> "$here/golden/$name.stderr" || true
+  # keep only the error line (log lines carry timestamps)
+  grep '^Error: ' "$here/golden/$name.stderr" > "$here/golden/$name.err" || true
+  rm -f "$here/golden/$name.stderr"
+}
+run sorting "$here/charts/sorting"
+run sorting-no-hooks "$here/charts/sorting" --no-hooks
+run sorting-skip-tests "$here/charts/sorting" --skip-tests
+run sorting-show-only "$here/charts/sorting" --show-only templates/c.yaml --show-only 'templates/[ab].yaml'
+run sorting-show-only-missing "$here/charts/sorting" --show-only templates/nope.yaml
+run files "$here/charts/files"
