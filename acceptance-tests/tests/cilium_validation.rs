@@ -45,7 +45,7 @@ data "cilium_validation" "v" {
     kubeProxyReplacement = true
     k8sServiceHost       = "localhost"
     k8sServicePort       = 7445
-    ipam                 = { mode = "kubernetes" }
+    ipam                 = { mode = "kubernetes", operator = { clusterPoolIPv4PodCIDRList = ["10.42.0.0/16"] } }
     l2announcements      = { enabled = true }
     cgroup               = { autoMount = { enabled = true }, hostRoot = "/run/cilium/cgroupv2" }
     securityContext = { capabilities = {
@@ -130,6 +130,7 @@ fn fail_on_none_reports_without_failing() {
         "l2-platform-no-garp",
         "lb-pool-outside-nodes",
         "l2-interface-match",
+        "cluster-pool-cidr-ignored",
     ] {
         assert!(
             codes.iter().any(|c| c == code),

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 mod bpf_masquerade_dns;
 mod cgroup;
+mod ipam;
 mod k8s_service;
 mod kube_proxy_replacement;
 mod l2_interface_match;
@@ -80,6 +81,8 @@ pub fn catalog() -> Vec<Rule> {
         syslog::RULE,
         cgroup::AUTOMOUNT,
         cgroup::HOST_ROOT,
+        ipam::MODE,
+        ipam::CLUSTER_POOL_IGNORED,
         k8s_service::RULE,
         kube_proxy_replacement::RULE,
         l2_interface_match::RULE,
