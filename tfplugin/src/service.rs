@@ -22,10 +22,37 @@ pub(crate) struct Registry {
     /// GetProviderSchema's answer, built once (Terraform asks many times).
     schema_response: pb::get_provider_schema::Response,
     provider_type: Type,
-    resources: BTreeMap<String, (Arc<dyn Resource>, crate::Schema)>,
-    data_sources: BTreeMap<String, (Arc<dyn DataSource>, crate::Schema)>,
+    resources: BTreeMap<String, Registered<dyn Resource>>,
+    data_sources: BTreeMap<String, Registered<dyn DataSource>>,
     functions: BTreeMap<String, Arc<dyn Function>>,
     cancel: Arc<AtomicBool>,
+}
+
+/// The implementation, the schema version and the value type.
+type Parts<T> = (Arc<T>, i64, Arc<Type>);
+
+/// A resource or data source with what every call needs from its schema,
+/// derived once: the schema version and the value type values decode against.
+struct Registered<T: ?Sized> {
+    imp: Arc<T>,
+    version: i64,
+    ty: Arc<Type>,
+    proto: pb::Schema,
+}
+
+impl<T: ?Sized> Registered<T> {
+    fn new(imp: Arc<T>, schema: crate::Schema) -> Self {
+        Registered {
+            version: schema.version,
+            ty: Arc::new(schema.value_type()),
+            proto: schema.to_proto(),
+            imp,
+        }
+    }
+    /// What a handler takes: the implementation, the schema version, the value type.
+    fn parts(&self) -> Parts<T> {
+        (self.imp.clone(), self.version, self.ty.clone())
+    }
 }
 
 /// The gRPC service implementation; build it with [`ProviderService::new`].
@@ -37,20 +64,20 @@ pub struct ProviderService {
 impl ProviderService {
     pub fn new<P: Provider>(provider: P) -> Self {
         let provider_type = provider.schema().value_type();
-        let resources: BTreeMap<String, (Arc<dyn Resource>, crate::Schema)> = provider
+        let resources: BTreeMap<String, Registered<dyn Resource>> = provider
             .resources()
             .into_iter()
             .map(|r| {
                 let s = r.schema();
-                (r.type_name().to_string(), (r, s))
+                (r.type_name().to_string(), Registered::new(r, s))
             })
             .collect();
-        let data_sources: BTreeMap<String, (Arc<dyn DataSource>, crate::Schema)> = provider
+        let data_sources: BTreeMap<String, Registered<dyn DataSource>> = provider
             .data_sources()
             .into_iter()
             .map(|d| {
                 let s = d.schema();
-                (d.type_name().to_string(), (d, s))
+                (d.type_name().to_string(), Registered::new(d, s))
             })
             .collect();
         let functions: BTreeMap<String, Arc<dyn Function>> = provider
@@ -62,19 +89,11 @@ impl ProviderService {
             provider: Some(provider.schema().to_proto()),
             resource_schemas: resources
                 .iter()
-                .map(
-                    |(n, (_, s)): (&String, &(Arc<dyn Resource>, crate::Schema))| {
-                        (n.clone(), s.to_proto())
-                    },
-                )
+                .map(|(n, r)| (n.clone(), r.proto.clone()))
                 .collect(),
             data_source_schemas: data_sources
                 .iter()
-                .map(
-                    |(n, (_, s)): (&String, &(Arc<dyn DataSource>, crate::Schema))| {
-                        (n.clone(), s.to_proto())
-                    },
-                )
+                .map(|(n, d)| (n.clone(), d.proto.clone()))
                 .collect(),
             diagnostics: Vec::new(),
             provider_meta: None,
@@ -102,21 +121,29 @@ impl ProviderService {
         Ctx::with_flag(self.reg.cancel.clone())
     }
 
-    fn resource(&self, name: &str) -> Result<(Arc<dyn Resource>, crate::Schema), Diagnostics> {
-        self.reg.resources.get(name).cloned().ok_or_else(|| {
-            vec![Diagnostic::error(
-                "Unknown resource type",
-                format!("This provider has no resource type {name:?}."),
-            )]
-        })
+    fn resource(&self, name: &str) -> Result<Parts<dyn Resource>, Diagnostics> {
+        self.reg
+            .resources
+            .get(name)
+            .map(Registered::parts)
+            .ok_or_else(|| {
+                vec![Diagnostic::error(
+                    "Unknown resource type",
+                    format!("This provider has no resource type {name:?}."),
+                )]
+            })
     }
-    fn data_source(&self, name: &str) -> Result<(Arc<dyn DataSource>, crate::Schema), Diagnostics> {
-        self.reg.data_sources.get(name).cloned().ok_or_else(|| {
-            vec![Diagnostic::error(
-                "Unknown data source",
-                format!("This provider has no data source {name:?}."),
-            )]
-        })
+    fn data_source(&self, name: &str) -> Result<Parts<dyn DataSource>, Diagnostics> {
+        self.reg
+            .data_sources
+            .get(name)
+            .map(Registered::parts)
+            .ok_or_else(|| {
+                vec![Diagnostic::error(
+                    "Unknown data source",
+                    format!("This provider has no data source {name:?}."),
+                )]
+            })
     }
 }
 
@@ -291,11 +318,8 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::validate_resource_config::Response::default();
-        let (res, schema) = tri!(self.resource(&req.type_name), resp);
-        let config = tri!(
-            decode(req.config.as_ref(), &schema.value_type(), "configuration"),
-            resp
-        );
+        let (res, _, ty) = tri!(self.resource(&req.type_name), resp);
+        let config = tri!(decode(req.config.as_ref(), &ty, "configuration"), resp);
         let ctx = self.ctx();
         let d = tri!(
             run("ValidateResourceConfig", move || res
@@ -312,11 +336,8 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::validate_data_resource_config::Response::default();
-        let (ds, schema) = tri!(self.data_source(&req.type_name), resp);
-        let config = tri!(
-            decode(req.config.as_ref(), &schema.value_type(), "configuration"),
-            resp
-        );
+        let (ds, _, ty) = tri!(self.data_source(&req.type_name), resp);
+        let config = tri!(decode(req.config.as_ref(), &ty, "configuration"), resp);
         let ctx = self.ctx();
         let d = tri!(
             run("ValidateDataResourceConfig", move || ds
@@ -333,8 +354,7 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::upgrade_resource_state::Response::default();
-        let (res, schema) = tri!(self.resource(&req.type_name), resp);
-        let ty = schema.value_type();
+        let (res, version, ty) = tri!(self.resource(&req.type_name), resp);
         let raw = req.raw_state.map(|r| r.json).unwrap_or_default();
         if raw.is_empty() {
             bail!(
@@ -352,7 +372,7 @@ impl PbProvider for ProviderService {
             )]),
             resp
         );
-        let current = schema.version;
+        let current = version;
         let upgraded = if req.version == current {
             json
         } else if req.version > current {
@@ -435,8 +455,7 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::read_resource::Response::default();
-        let (res, schema) = tri!(self.resource(&req.type_name), resp);
-        let ty = schema.value_type();
+        let (res, _, ty) = tri!(self.resource(&req.type_name), resp);
         let state = tri!(
             decode(req.current_state.as_ref(), &ty, "current state"),
             resp
@@ -459,8 +478,7 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::plan_resource_change::Response::default();
-        let (res, schema) = tri!(self.resource(&req.type_name), resp);
-        let ty = schema.value_type();
+        let (res, _, ty) = tri!(self.resource(&req.type_name), resp);
         let prior_state = tri!(decode(req.prior_state.as_ref(), &ty, "prior state"), resp);
         let proposed_new_state = tri!(
             decode(req.proposed_new_state.as_ref(), &ty, "proposed new state"),
@@ -496,8 +514,7 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::apply_resource_change::Response::default();
-        let (res, schema) = tri!(self.resource(&req.type_name), resp);
-        let ty = schema.value_type();
+        let (res, _, ty) = tri!(self.resource(&req.type_name), resp);
         let prior_state = tri!(decode(req.prior_state.as_ref(), &ty, "prior state"), resp);
         let planned_state = tri!(
             decode(req.planned_state.as_ref(), &ty, "planned state"),
@@ -528,8 +545,7 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::import_resource_state::Response::default();
-        let (res, schema) = tri!(self.resource(&req.type_name), resp);
-        let ty = schema.value_type();
+        let (res, _, ty) = tri!(self.resource(&req.type_name), resp);
         let (ctx, id) = (self.ctx(), req.id);
         let state = tri!(
             tri!(
@@ -573,8 +589,7 @@ impl PbProvider for ProviderService {
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let req = req.into_inner();
         let resp = pb::read_data_source::Response::default();
-        let (ds, schema) = tri!(self.data_source(&req.type_name), resp);
-        let ty = schema.value_type();
+        let (ds, _, ty) = tri!(self.data_source(&req.type_name), resp);
         let config = tri!(decode(req.config.as_ref(), &ty, "configuration"), resp);
         let ctx = self.ctx();
         let (state, d) = tri!(
