@@ -269,6 +269,13 @@ fn eq(args: &[Value]) -> Result<bool, Error> {
                 (Value::String(x), Value::String(y)) => x == y,
                 _ if k1 == BasicKind::Int => int_of(a) == int_of(b),
                 (Value::Nil, Value::Nil) => true,
+                // Go compares pointers by address and comparable structs field by field.
+                (Value::Object(x), Value::Object(y)) if x.kind() == crate::value::Kind::Ptr => {
+                    std::ptr::addr_eq(std::rc::Rc::as_ptr(x), std::rc::Rc::as_ptr(y))
+                }
+                (Value::Object(x), Value::Object(y)) if x.equals(y.as_ref()).is_some() => {
+                    x.equals(y.as_ref()).unwrap_or(false)
+                }
                 _ => {
                     return Err(err(format!(
                         "non-comparable type {}: {}",

@@ -13,6 +13,58 @@ use crate::value::Value;
 /// `error calling NAME: MESSAGE` with the position of the call).
 pub type Function = Rc<dyn Fn(&mut State<'_>, &[Value]) -> Result<Value, Error>>;
 
+/// The Go type of a registered function's parameter. With a [`Signature`] the engine checks
+/// arguments as Go's `text/template` does before calling the function: arity
+/// (`wrong number of args for F: want 1 got 2`), literals (`expected string; found 12`,
+/// `cannot assign nil to string`) and values (`wrong type for value; expected string; got
+/// int`), at the argument's position and without `error calling F:`. Integer literals passed
+/// as `Int64`/`Float64` parameters arrive converted, as Go's constants do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgType {
+    /// `interface {}`: anything.
+    Any,
+    String,
+    Int,
+    Int64,
+    Float64,
+    Bool,
+    /// Any other Go type, by its `%T` name (`map[string]interface {}`, `[]interface {}`,
+    /// `time.Time`, `*semver.Version`): values must have exactly that type name.
+    Named(&'static str),
+}
+
+impl ArgType {
+    /// Go's name of the type.
+    pub fn go_name(self) -> &'static str {
+        match self {
+            ArgType::Any => "interface {}",
+            ArgType::String => "string",
+            ArgType::Int => "int",
+            ArgType::Int64 => "int64",
+            ArgType::Float64 => "float64",
+            ArgType::Bool => "bool",
+            ArgType::Named(n) => n,
+        }
+    }
+
+    /// Whether nil is a value of the type (interfaces, pointers, maps, slices).
+    pub fn can_be_nil(self) -> bool {
+        match self {
+            ArgType::Any => true,
+            ArgType::Named(n) => n.starts_with(['*', '[']) || n.starts_with("map["),
+            _ => false,
+        }
+    }
+}
+
+/// Parameter types of a registered function (see [`ArgType`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Signature {
+    pub params: Vec<ArgType>,
+    /// Type of the trailing `...` parameter, if the function is variadic.
+    pub variadic: Option<ArgType>,
+}
+
 /// What a missing map key evaluates to (Go's `missingkey=` option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MissingKey {
@@ -72,10 +124,14 @@ pub const BUILTINS: &[&str] = &[
     "printf", "println", "html", "js", "urlquery", "call",
 ];
 
+/// Builtins evaluated lazily by the engine; they cannot be replaced.
+pub const LAZY_BUILTINS: &[&str] = &["and", "or"];
+
 /// Functions, options and templates for a family of templates executed together.
 #[derive(Clone, Default)]
 pub struct Environment {
     functions: HashMap<String, Function>,
+    signatures: HashMap<String, Rc<Signature>>,
     options: Options,
 }
 
@@ -98,6 +154,7 @@ impl Environment {
     pub fn with_options(options: Options) -> Environment {
         Environment {
             functions: HashMap::new(),
+            signatures: HashMap::new(),
             options,
         }
     }
@@ -110,13 +167,14 @@ impl Environment {
         &mut self.options
     }
 
-    /// Registers (or replaces) a function. Names of Go builtins are refused: Go lets a FuncMap
-    /// override them, but neither Helm nor sprig does, and `and`/`or` must stay lazy.
+    /// Registers (or replaces) a function. As in Go, a registered function replaces a builtin
+    /// of the same name (sprig replaces `slice`), except `and` and `or`, which must stay lazy
+    /// and are refused.
     pub fn add_function<F>(&mut self, name: &str, f: F) -> Result<(), Error>
     where
         F: Fn(&mut State<'_>, &[Value]) -> Result<Value, Error> + 'static,
     {
-        if BUILTINS.contains(&name) {
+        if LAZY_BUILTINS.contains(&name) {
             return Err(Error::new(
                 ErrorKind::Syntax,
                 format!("cannot redefine builtin function {name:?}"),
@@ -129,7 +187,29 @@ impl Environment {
             ));
         }
         self.functions.insert(name.to_string(), Rc::new(f));
+        self.signatures.remove(name);
         Ok(())
+    }
+
+    /// Registers (or replaces) a function whose arguments the engine checks against
+    /// `signature` before calling it (see [`ArgType`]).
+    pub fn add_function_with_signature<F>(
+        &mut self,
+        name: &str,
+        signature: Signature,
+        f: F,
+    ) -> Result<(), Error>
+    where
+        F: Fn(&mut State<'_>, &[Value]) -> Result<Value, Error> + 'static,
+    {
+        self.add_function(name, f)?;
+        self.signatures.insert(name.to_string(), Rc::new(signature));
+        Ok(())
+    }
+
+    /// The signature a function was registered with, if any.
+    pub fn get_signature(&self, name: &str) -> Option<&Rc<Signature>> {
+        self.signatures.get(name)
     }
 
     pub fn get_function(&self, name: &str) -> Option<&Function> {
@@ -218,6 +298,7 @@ mod tests {
         })
         .unwrap();
         assert!(env.add_function("and", |_, _| Ok(Value::Nil)).is_err());
+        assert!(env.add_function("slice", |_, _| Ok(Value::Nil)).is_ok());
         assert!(env.add_function("1x", |_, _| Ok(Value::Nil)).is_err());
         let f = env.get_function("upper").unwrap().clone();
         let set = TemplateSet::default();

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::ast::*;
-use crate::env::{Environment, MissingKey, State};
+use crate::env::{ArgType, Environment, MissingKey, State};
 use crate::error::{Error, ErrorKind};
 use crate::parser::{ParseConfig, parse};
 use crate::value::Value;
@@ -415,6 +415,17 @@ impl<'env> State<'env> {
                 frame,
                 piped,
             ),
+            Expr::Variable(span, var, chain)
+                if !chain.is_empty() && (c.args.len() > 1 || piped.is_some()) =>
+            {
+                let recv = self.expr(
+                    tree,
+                    &Expr::Variable(*span, var.clone(), vec![]),
+                    dot,
+                    frame,
+                )?;
+                self.method_chain(tree, *span, recv, chain, &c.args[1..], dot, frame, piped)
+            }
             _ => {
                 if c.args.len() > 1 || piped.is_some() {
                     let txt = Self::node_text(tree, first.span(), "");
@@ -653,17 +664,48 @@ impl<'env> State<'env> {
             }
             return Ok(last);
         }
+        let sig = self.env().get_signature(name).cloned();
+        if let Some(sig) = &sig {
+            let total = args.len() + piped.is_some() as usize;
+            let want = sig.params.len();
+            let msg = match sig.variadic {
+                Some(_) if total < want => Some(format!(
+                    "wrong number of args for {name}: want at least {want} got {total}"
+                )),
+                None if total != want => Some(format!(
+                    "wrong number of args for {name}: want {want} got {total}"
+                )),
+                _ => None,
+            };
+            if let Some(msg) = msg {
+                return Err(self.fail(tree, span, name, Error::new(ErrorKind::Exec, msg)));
+            }
+        }
+        let param = |i: usize| {
+            sig.as_ref()
+                .and_then(|s| s.params.get(i).copied().or(s.variadic))
+                .unwrap_or(ArgType::Any)
+        };
         let mut argv = Vec::with_capacity(args.len() + 1);
-        for a in args {
-            argv.push(self.expr(tree, a, dot, frame)?.v);
+        for (i, a) in args.iter().enumerate() {
+            let v = match param(i) {
+                ArgType::Any => self.expr(tree, a, dot, frame)?.v,
+                ty => self.typed_arg(tree, a, ty, dot, frame)?,
+            };
+            argv.push(v);
         }
         if let Some(p) = piped {
-            argv.push(p.v);
+            let v = check_value(p, param(args.len()))
+                .map_err(|m| self.fail(tree, span, name, Error::new(ErrorKind::Exec, m)))?;
+            argv.push(v);
         }
-        if let Some(r) = crate::builtins::call_builtin(name, &argv) {
+        let registered = self.env().get_function(name).cloned();
+        if registered.is_none()
+            && let Some(r) = crate::builtins::call_builtin(name, &argv)
+        {
             return r.map(Val::plain).map_err(|e| wrap(self, e));
         }
-        let f = self.env().get_function(name).cloned().ok_or_else(|| {
+        let f = registered.ok_or_else(|| {
             self.fail(
                 tree,
                 span,
@@ -675,5 +717,69 @@ impl<'env> State<'env> {
             )
         })?;
         f(self, &argv).map(Val::plain).map_err(|e| wrap(self, e))
+    }
+
+    /// Go's `evalArg` for a parameter of type `ty`: literals must fit the type, other
+    /// expressions are evaluated and their value checked.
+    fn typed_arg(
+        &mut self,
+        tree: &Tree,
+        a: &Expr,
+        ty: ArgType,
+        dot: &Val,
+        frame: &mut Frame,
+    ) -> Result<Value, Error> {
+        let text = match a {
+            Expr::Str(_, s) => crate::printf::go_quote(s),
+            Expr::Nil(_) => "nil".to_string(),
+            _ => Self::node_text(tree, a.span(), ""),
+        };
+        let fail = |st: &Self, msg: String| {
+            st.fail(tree, a.span(), &text, Error::new(ErrorKind::Exec, msg))
+        };
+        let mismatch = |st: &Self| {
+            let msg = match ty {
+                ArgType::String => format!("expected string; found {text}"),
+                ArgType::Int | ArgType::Int64 => format!("expected integer; found {text}"),
+                ArgType::Float64 => format!("expected float; found {text}"),
+                ArgType::Bool => format!("expected bool; found {text}"),
+                _ => format!("can't handle {text} for arg of type {}", ty.go_name()),
+            };
+            Err(fail(st, msg))
+        };
+        match (a, ty) {
+            (Expr::Nil(_), _) if ty.can_be_nil() => Ok(Value::Nil),
+            (Expr::Nil(_), _) => Err(fail(self, format!("cannot assign nil to {}", ty.go_name()))),
+            (Expr::Str(_, s), ArgType::String) => Ok(Value::String(s.clone())),
+            (Expr::Number(_, Number::Int(i)), ArgType::Int) => Ok(Value::Int(*i)),
+            (Expr::Number(_, Number::Int(i)), ArgType::Int64) => Ok(Value::Int64(*i)),
+            (Expr::Number(_, Number::Int(i)), ArgType::Float64) => Ok(Value::Float64(*i as f64)),
+            (Expr::Number(_, Number::Float(f)), ArgType::Float64) => Ok(Value::Float64(*f)),
+            (Expr::Bool(_, b), ArgType::Bool) => Ok(Value::Bool(*b)),
+            (Expr::Str(..) | Expr::Number(..) | Expr::Bool(..), _) => mismatch(self),
+            _ => {
+                let v = self.expr(tree, a, dot, frame)?;
+                check_value(v, ty).map_err(|m| fail(self, m))
+            }
+        }
+    }
+}
+
+/// Go's `validateType`: the value must have the parameter's type; a nil read out of an
+/// `interface {}` slot has type `interface {}`, any other nil is an invalid value.
+fn check_value(v: Val, ty: ArgType) -> Result<Value, String> {
+    let want = ty.go_name();
+    match &v.v {
+        _ if ty == ArgType::Any => Ok(v.v),
+        Value::Nil if v.iface => Err(format!(
+            "wrong type for value; expected {want}; got interface {{}}"
+        )),
+        Value::Nil if ty.can_be_nil() => Ok(Value::Nil),
+        Value::Nil => Err(format!("invalid value; expected {want}")),
+        val if val.type_name() == want => Ok(v.v),
+        val => Err(format!(
+            "wrong type for value; expected {want}; got {}",
+            val.type_name()
+        )),
     }
 }

@@ -14,7 +14,7 @@ pub mod parser;
 pub mod printf;
 pub mod value;
 
-pub use env::{Environment, Function, MissingKey, Options, State};
+pub use env::{ArgType, Environment, Function, MissingKey, Options, Signature, State};
 pub use error::{Error, ErrorKind};
 pub use exec::TemplateSet;
 pub use value::{Kind, List, Map, Object, Value};

@@ -101,6 +101,12 @@ pub trait Object: fmt::Debug {
     fn index(&self, _key: &Value) -> Option<Result<Value, Error>> {
         None
     }
+    /// Go's `==` for comparable struct types (`eq`): `Some(equal)`, or `None` when the type
+    /// is not comparable (the default; `eq` then fails with `non-comparable type`). Pointer
+    /// kinds need not implement it: `eq` compares them by address.
+    fn equals(&self, _other: &dyn Object) -> Option<bool> {
+        None
+    }
     /// For host code that needs its concrete type back (`downcast_ref`).
     fn as_any(&self) -> &dyn Any;
 }
@@ -243,12 +249,16 @@ impl Value {
         }
     }
 
-    /// Elements of a slice-kind value (a copy of the handles), for `range` and functions.
+    /// Elements of a slice-kind value (a copy of the handles), for `range` and functions;
+    /// for a slice-kind [`Object`], the elements of its `range_items`.
     pub fn items(&self) -> Option<Vec<Value>> {
         match self {
             Value::List(l) => Some(l.borrow().clone()),
             Value::StringList(l) => Some(l.iter().map(|s| Value::string(s.as_str())).collect()),
             Value::Bytes(b) => Some(b.iter().map(|&x| Value::Int(x as i64)).collect()),
+            Value::Object(o) if o.kind() == Kind::Slice => o
+                .range_items()
+                .map(|pairs| pairs.into_iter().map(|(_, v)| v).collect()),
             _ => None,
         }
     }

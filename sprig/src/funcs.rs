@@ -17,7 +17,7 @@ use crate::pki::CertPair;
 use crate::semver;
 use crate::text;
 use crate::time::Timestamp;
-use crate::value::{Value, deep_copy, deep_equal, format_v, strval};
+use crate::value::{IntSlice, Map, Value, deep_equal, downcast, is_empty, strval};
 
 /// Per-render state of the library.
 pub struct Ctx {
@@ -37,7 +37,7 @@ fn arity(args: &[Value], n: usize) -> Result<(), String> {
 
 fn s_arg(v: &Value) -> Result<String, String> {
     match v {
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => Ok(s.to_string()),
         other => Err(format!(
             "wrong type for value; expected string; got {}",
             other.type_name()
@@ -61,7 +61,7 @@ pub fn to_i64(v: &Value) -> i64 {
         Value::Bool(b) => *b as i64,
         Value::Int(i) | Value::Int64(i) => *i,
         Value::Uint64(u) => *u as i64,
-        Value::Float(f) => cast::float_to_i64(*f),
+        Value::Float64(f) => cast::float_to_i64(*f),
         Value::String(s) => cast::string_to_i64(s),
         _ => 0,
     }
@@ -73,7 +73,7 @@ pub fn to_f64(v: &Value) -> f64 {
         Value::Bool(b) => *b as i64 as f64,
         Value::Int(i) | Value::Int64(i) => *i as f64,
         Value::Uint64(u) => *u as f64,
-        Value::Float(f) => *f,
+        Value::Float64(f) => *f,
         Value::String(s) => cast::parse_float(s).unwrap_or(0.0),
         _ => 0.0,
     }
@@ -82,7 +82,7 @@ pub fn to_f64(v: &Value) -> f64 {
 /// sprig `strslice`.
 fn strslice(v: &Value) -> Vec<String> {
     match v {
-        Value::Strings(s) => s.clone(),
+        Value::StringList(s) => s.as_ref().clone(),
         Value::Nil => vec![],
         other => match other.items() {
             Some(items) => items
@@ -100,7 +100,7 @@ fn list_of(v: &Value, what: &str) -> Result<Vec<Value>, String> {
         .ok_or_else(|| format!("Cannot {what} on type {}", v.type_name()))
 }
 
-fn map_arg(v: &Value) -> Result<crate::value::Map, String> {
+fn map_arg(v: &Value) -> Result<Map, String> {
     match v {
         Value::Map(m) => Ok(m.clone()),
         other => Err(format!(
@@ -114,50 +114,50 @@ fn map_arg(v: &Value) -> Result<crate::value::Map, String> {
 
 fn f_trim(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(s_arg(&a[0])?.trim_matches(text::go_is_space)))
+    Ok(Value::string(s_arg(&a[0])?.trim_matches(text::go_is_space)))
 }
 fn f_trim_all(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
     let cut: Vec<char> = s_arg(&a[0])?.chars().collect();
-    Ok(Value::str(s_arg(&a[1])?.trim_matches(&cut[..])))
+    Ok(Value::string(s_arg(&a[1])?.trim_matches(&cut[..])))
 }
 fn f_trim_prefix(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
     let (p, s) = (s_arg(&a[0])?, s_arg(&a[1])?);
-    Ok(Value::str(s.strip_prefix(p.as_str()).unwrap_or(&s)))
+    Ok(Value::string(s.strip_prefix(p.as_str()).unwrap_or(&s)))
 }
 fn f_trim_suffix(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
     let (p, s) = (s_arg(&a[0])?, s_arg(&a[1])?);
-    Ok(Value::str(s.strip_suffix(p.as_str()).unwrap_or(&s)))
+    Ok(Value::string(s.strip_suffix(p.as_str()).unwrap_or(&s)))
 }
 fn f_trunc(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    Ok(Value::str(text::trunc(i_arg(&a[0])?, &s_arg(&a[1])?)))
+    Ok(Value::string(text::trunc(i_arg(&a[0])?, &s_arg(&a[1])?)))
 }
 fn f_substr(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
-    text::substr(i_arg(&a[0])?, i_arg(&a[1])?, &s_arg(&a[2])?).map(Value::String)
+    text::substr(i_arg(&a[0])?, i_arg(&a[1])?, &s_arg(&a[2])?).map(Value::from)
 }
 fn f_lower(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::lower(&s_arg(&a[0])?)))
+    Ok(Value::string(text::lower(&s_arg(&a[0])?)))
 }
 fn f_upper(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::upper(&s_arg(&a[0])?)))
+    Ok(Value::string(text::upper(&s_arg(&a[0])?)))
 }
 fn f_title(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::title(&s_arg(&a[0])?)))
+    Ok(Value::string(text::title(&s_arg(&a[0])?)))
 }
 fn f_untitle(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::untitle(&s_arg(&a[0])?)))
+    Ok(Value::string(text::untitle(&s_arg(&a[0])?)))
 }
 fn f_swapcase(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::swapcase(&s_arg(&a[0])?)))
+    Ok(Value::string(text::swapcase(&s_arg(&a[0])?)))
 }
 fn f_replace(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
@@ -169,9 +169,9 @@ fn f_replace(_: &Ctx, a: &[Value]) -> Result<Value, String> {
             out.push(c);
             out.push_str(&new);
         }
-        return Ok(Value::String(out));
+        return Ok(Value::from(out));
     }
-    Ok(Value::str(s.replace(&old, &new)))
+    Ok(Value::string(s.replace(&old, &new)))
 }
 fn f_contains(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
@@ -208,13 +208,13 @@ fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
 }
 
 fn indexed_map(parts: Vec<String>) -> Value {
-    Value::StrMap(
+    Value::StringMap(std::rc::Rc::new(
         parts
             .into_iter()
             .enumerate()
             .map(|(i, p)| (format!("_{i}"), p))
             .collect(),
-    )
+    ))
 }
 
 fn f_split(_: &Ctx, a: &[Value]) -> Result<Value, String> {
@@ -231,11 +231,11 @@ fn f_splitn(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_split_list(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    Ok(Value::Strings(go_split(&s_arg(&a[1])?, &s_arg(&a[0])?, -1)))
+    Ok(Value::from(go_split(&s_arg(&a[1])?, &s_arg(&a[0])?, -1)))
 }
 fn f_join(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    Ok(Value::str(strslice(&a[1]).join(&s_arg(&a[0])?)))
+    Ok(Value::string(strslice(&a[1]).join(&s_arg(&a[0])?)))
 }
 fn f_quote(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     let out: Vec<String> = a
@@ -243,7 +243,7 @@ fn f_quote(_: &Ctx, a: &[Value]) -> Result<Value, String> {
         .filter(|v| !matches!(v, Value::Nil))
         .map(|v| text::go_quote(&strval(v)))
         .collect();
-    Ok(Value::str(out.join(" ")))
+    Ok(Value::string(out.join(" ")))
 }
 fn f_squote(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     let out: Vec<String> = a
@@ -251,39 +251,39 @@ fn f_squote(_: &Ctx, a: &[Value]) -> Result<Value, String> {
         .filter(|v| !matches!(v, Value::Nil))
         .map(|v| format!("'{}'", strval(v)))
         .collect();
-    Ok(Value::str(out.join(" ")))
+    Ok(Value::string(out.join(" ")))
 }
 fn f_cat(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     let out: Vec<String> = a
         .iter()
         .filter(|v| !matches!(v, Value::Nil))
-        .map(format_v)
+        .map(Value::to_v_string)
         .collect();
-    Ok(Value::str(out.join(" ")))
+    Ok(Value::string(out.join(" ")))
 }
 fn f_indent(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    text::indent(i_arg(&a[0])?, &s_arg(&a[1])?).map(Value::String)
+    text::indent(i_arg(&a[0])?, &s_arg(&a[1])?).map(Value::from)
 }
 fn f_nindent(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    text::nindent(i_arg(&a[0])?, &s_arg(&a[1])?).map(Value::String)
+    text::nindent(i_arg(&a[0])?, &s_arg(&a[1])?).map(Value::from)
 }
 fn f_repeat(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    text::repeat(i_arg(&a[0])?, &s_arg(&a[1])?).map(Value::String)
+    text::repeat(i_arg(&a[0])?, &s_arg(&a[1])?).map(Value::from)
 }
 fn f_nospace(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::nospace(&s_arg(&a[0])?)))
+    Ok(Value::string(text::nospace(&s_arg(&a[0])?)))
 }
 fn f_abbrev(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    Ok(Value::str(text::abbrev(i_arg(&a[0])?, &s_arg(&a[1])?)))
+    Ok(Value::string(text::abbrev(i_arg(&a[0])?, &s_arg(&a[1])?)))
 }
 fn f_abbrevboth(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
-    Ok(Value::str(text::abbrevboth(
+    Ok(Value::string(text::abbrevboth(
         i_arg(&a[0])?,
         i_arg(&a[1])?,
         &s_arg(&a[2])?,
@@ -291,11 +291,11 @@ fn f_abbrevboth(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_initials(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::initials(&s_arg(&a[0])?)))
+    Ok(Value::string(text::initials(&s_arg(&a[0])?)))
 }
 fn f_wrap(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    Ok(Value::str(text::wrap_custom(
+    Ok(Value::string(text::wrap_custom(
         &s_arg(&a[1])?,
         i_arg(&a[0])?,
         "",
@@ -304,7 +304,7 @@ fn f_wrap(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_wrap_with(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
-    Ok(Value::str(text::wrap_custom(
+    Ok(Value::string(text::wrap_custom(
         &s_arg(&a[2])?,
         i_arg(&a[0])?,
         &s_arg(&a[1])?,
@@ -314,7 +314,7 @@ fn f_wrap_with(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 fn f_plural(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
     let (one, many) = (s_arg(&a[0])?, s_arg(&a[1])?);
-    Ok(Value::str(text::plural(&one, &many, i_arg(&a[2])?)))
+    Ok(Value::string(text::plural(&one, &many, i_arg(&a[2])?)))
 }
 
 fn regex(pat: &str) -> Result<regex::Regex, String> {
@@ -337,7 +337,7 @@ fn f_regex_find(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
     let s = s_arg(&a[1])?;
     let r = regex(&s_arg(&a[0])?)?;
-    Ok(Value::str(r.find(&s).map(|m| m.as_str()).unwrap_or("")))
+    Ok(Value::string(r.find(&s).map(|m| m.as_str()).unwrap_or("")))
 }
 fn f_regex_find_all(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
@@ -345,19 +345,20 @@ fn f_regex_find_all(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     let r = regex(&s_arg(&a[0])?)?;
     let n = i_arg(&a[2])?;
     if n == 0 {
-        return Ok(Value::Strings(vec![]));
+        return Ok(Value::from(Vec::<String>::new()));
     }
     let it = r.find_iter(&s).map(|m| m.as_str().to_string());
-    Ok(Value::Strings(if n < 0 {
+    let found: Vec<String> = if n < 0 {
         it.collect()
     } else {
         it.take(n as usize).collect()
-    }))
+    };
+    Ok(Value::from(found))
 }
 fn f_regex_replace_all(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
     let r = regex(&s_arg(&a[0])?)?;
-    Ok(Value::str(
+    Ok(Value::string(
         r.replace_all(&s_arg(&a[1])?, s_arg(&a[2])?.as_str())
             .into_owned(),
     ))
@@ -366,7 +367,7 @@ fn f_regex_replace_all_literal(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
     let r = regex(&s_arg(&a[0])?)?;
     let repl = s_arg(&a[2])?;
-    Ok(Value::str(
+    Ok(Value::string(
         r.replace_all(&s_arg(&a[1])?, regex::NoExpand(&repl))
             .into_owned(),
     ))
@@ -374,7 +375,7 @@ fn f_regex_replace_all_literal(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 fn f_regex_split(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
     let r = regex(&s_arg(&a[0])?)?;
-    Ok(Value::Strings(text::regex_split(
+    Ok(Value::from(text::regex_split(
         &r,
         &s_arg(&a[1])?,
         i_arg(&a[2])?,
@@ -382,19 +383,19 @@ fn f_regex_split(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_regex_quote_meta(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::quote_meta(&s_arg(&a[0])?)))
+    Ok(Value::string(text::quote_meta(&s_arg(&a[0])?)))
 }
 
 fn f_b64enc(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(
+    Ok(Value::string(
         base64::engine::general_purpose::STANDARD.encode(s_arg(&a[0])?),
     ))
 }
 fn f_b64dec(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
     let s = s_arg(&a[0])?;
-    Ok(Value::str(
+    Ok(Value::string(
         match base64::engine::general_purpose::STANDARD.decode(&s) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(base64::DecodeError::InvalidByte(i, _))
@@ -407,19 +408,23 @@ fn f_b64dec(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_sha1sum(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(hex(&Sha1::digest(s_arg(&a[0])?.as_bytes()))))
+    Ok(Value::string(hex(&Sha1::digest(s_arg(&a[0])?.as_bytes()))))
 }
 fn f_sha256sum(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(hex(&Sha256::digest(s_arg(&a[0])?.as_bytes()))))
+    Ok(Value::string(hex(&Sha256::digest(
+        s_arg(&a[0])?.as_bytes(),
+    ))))
 }
 fn f_sha512sum(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(hex(&Sha512::digest(s_arg(&a[0])?.as_bytes()))))
+    Ok(Value::string(hex(&Sha512::digest(
+        s_arg(&a[0])?.as_bytes(),
+    ))))
 }
 fn f_adler32sum(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(
+    Ok(Value::string(
         text::adler32(s_arg(&a[0])?.as_bytes()).to_string(),
     ))
 }
@@ -429,19 +434,19 @@ fn hex(b: &[u8]) -> String {
 
 fn f_base(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::path_base(&s_arg(&a[0])?)))
+    Ok(Value::string(text::path_base(&s_arg(&a[0])?)))
 }
 fn f_dir(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::path_dir(&s_arg(&a[0])?)))
+    Ok(Value::string(text::path_dir(&s_arg(&a[0])?)))
 }
 fn f_ext(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::path_ext(&s_arg(&a[0])?)))
+    Ok(Value::string(text::path_ext(&s_arg(&a[0])?)))
 }
 fn f_clean(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(text::path_clean(&s_arg(&a[0])?)))
+    Ok(Value::string(text::path_clean(&s_arg(&a[0])?)))
 }
 fn f_is_abs(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
@@ -460,7 +465,7 @@ fn f_int64(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_float64(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::Float(to_f64(&a[0])))
+    Ok(Value::Float64(to_f64(&a[0])))
 }
 fn f_atoi(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
@@ -475,11 +480,11 @@ fn f_atoi(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_to_string(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(strval(&a[0])))
+    Ok(Value::string(strval(&a[0])))
 }
 fn f_to_strings(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::Strings(strslice(&a[0])))
+    Ok(Value::from(strslice(&a[0])))
 }
 
 // ------------------------------------------------------------------ defaults & logic
@@ -489,17 +494,17 @@ fn f_default(_: &Ctx, a: &[Value]) -> Result<Value, String> {
         return Err("wrong number of args: want at least 1 got 0".into());
     }
     match a.get(1) {
-        Some(v) if !v.is_empty() => Ok(v.clone()),
+        Some(v) if !is_empty(v) => Ok(v.clone()),
         _ => Ok(a[0].clone()),
     }
 }
 fn f_empty(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::Bool(a[0].is_empty()))
+    Ok(Value::Bool(is_empty(&a[0])))
 }
 fn f_coalesce(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     Ok(a.iter()
-        .find(|v| !v.is_empty())
+        .find(|v| !is_empty(v))
         .cloned()
         .unwrap_or(Value::Nil))
 }
@@ -514,10 +519,10 @@ fn f_ternary(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     }
 }
 fn f_all(_: &Ctx, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::Bool(a.iter().all(|v| !v.is_empty())))
+    Ok(Value::Bool(a.iter().all(|v| !is_empty(v))))
 }
 fn f_any(_: &Ctx, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::Bool(a.iter().any(|v| !v.is_empty())))
+    Ok(Value::Bool(a.iter().any(|v| !is_empty(v))))
 }
 
 // ------------------------------------------------------------------ lists
@@ -624,7 +629,7 @@ fn f_compact(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     Ok(Value::list(
         list_of(&a[0], "compact")?
             .into_iter()
-            .filter(|x| !x.is_empty())
+            .filter(|x| !is_empty(x))
             .collect(),
     ))
 }
@@ -638,7 +643,7 @@ fn f_sort_alpha(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
     let mut l = strslice(&a[0]);
     l.sort();
-    Ok(Value::Strings(l))
+    Ok(Value::from(l))
 }
 fn f_slice(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     if a.is_empty() {
@@ -671,15 +676,16 @@ fn f_chunk(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_until(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    text::until(i_arg(&a[0])?).map(Value::Ints)
+    text::until(i_arg(&a[0])?).map(|l| Value::object(IntSlice(l)))
 }
 fn f_until_step(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
-    text::until_step(i_arg(&a[0])?, i_arg(&a[1])?, i_arg(&a[2])?).map(Value::Ints)
+    text::until_step(i_arg(&a[0])?, i_arg(&a[1])?, i_arg(&a[2])?)
+        .map(|l| Value::object(IntSlice(l)))
 }
 fn f_seq(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     let p: Result<Vec<i64>, String> = a.iter().map(i_arg).collect();
-    text::seq(&p?).map(Value::String)
+    text::seq(&p?).map(Value::from)
 }
 
 // ------------------------------------------------------------------ dicts
@@ -687,7 +693,7 @@ fn f_seq(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 fn f_dict(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     let mut m = BTreeMap::new();
     for pair in a.chunks(2) {
-        let v = pair.get(1).cloned().unwrap_or(Value::str(""));
+        let v = pair.get(1).cloned().unwrap_or(Value::string(""));
         m.insert(strval(&pair[0]), v);
     }
     Ok(Value::map(m))
@@ -696,7 +702,7 @@ fn f_get(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
     let m = map_arg(&a[0])?;
     let k = s_arg(&a[1])?;
-    Ok(m.borrow().get(&k).cloned().unwrap_or(Value::str("")))
+    Ok(m.borrow().get(&k).cloned().unwrap_or(Value::string("")))
 }
 fn f_set(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
@@ -721,7 +727,7 @@ fn f_keys(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     for v in a {
         out.extend(map_arg(v)?.borrow().keys().cloned());
     }
-    Ok(Value::Strings(out))
+    Ok(Value::from(out))
 }
 fn f_values(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
@@ -771,7 +777,7 @@ fn f_omit(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 
 /// mergo `Merge` (overwrite false) / `WithOverride` of `src` into `dst`, in place.
-fn mergo(dst: &crate::value::Map, src: &crate::value::Map, overwrite: bool) {
+fn mergo(dst: &Map, src: &Map, overwrite: bool) {
     if std::rc::Rc::ptr_eq(dst, src) {
         return;
     }
@@ -789,7 +795,7 @@ fn mergo(dst: &crate::value::Map, src: &crate::value::Map, overwrite: bool) {
                 d.insert(k, sv);
             }
             Some(dv) => {
-                if dv.is_empty() && !sv.is_empty() {
+                if is_empty(&dv) && !is_empty(&sv) {
                     d.insert(k, sv);
                 }
             }
@@ -822,7 +828,7 @@ fn f_deep_copy(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     if matches!(a[0], Value::Nil) {
         return Err("reflect: call of reflect.Value.Type on zero Value".into());
     }
-    Ok(deep_copy(&a[0]))
+    Ok(a[0].deep_copy())
 }
 fn f_dig(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     if a.len() < 3 {
@@ -903,11 +909,11 @@ fn f_min(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_floor(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::Float(to_f64(&a[0]).floor()))
+    Ok(Value::Float64(to_f64(&a[0]).floor()))
 }
 fn f_ceil(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::Float(to_f64(&a[0]).ceil()))
+    Ok(Value::Float64(to_f64(&a[0]).ceil()))
 }
 fn f_round(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     if a.len() < 2 {
@@ -927,22 +933,22 @@ fn f_round(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     } else {
         digit.floor()
     };
-    Ok(Value::Float(r / pow))
+    Ok(Value::Float64(r / pow))
 }
 
 // ------------------------------------------------------------------ types
 
 fn f_type_of(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(a[0].type_name()))
+    Ok(Value::string(a[0].type_name()))
 }
 fn f_kind_of(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(a[0].kind_name()))
+    Ok(Value::string(a[0].kind().name()))
 }
 fn f_kind_is(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    Ok(Value::Bool(s_arg(&a[0])? == a[1].kind_name()))
+    Ok(Value::Bool(s_arg(&a[0])? == a[1].kind().name()))
 }
 fn f_type_is(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
@@ -964,7 +970,7 @@ fn f_deep_equal(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 fn f_semver(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
     semver::Version::parse(&s_arg(&a[0])?)
-        .map(|v| Value::Semver(std::rc::Rc::new(v)))
+        .map(Value::object)
         .map_err(|e| e.to_string())
 }
 fn f_semver_compare(_: &Ctx, a: &[Value]) -> Result<Value, String> {
@@ -980,7 +986,7 @@ fn rand_string(ctx: &Ctx, a: &[Value], cs: Charset) -> Result<Value, String> {
     arity(a, 1)?;
     let n = i_arg(&a[0])?;
     if n < 0 {
-        return Ok(Value::str(""));
+        return Ok(Value::string(""));
     }
     if n as u64 > crate::generator::MAX_RANDOM_STRING_LEN as u64 {
         return Err(format!(
@@ -988,7 +994,7 @@ fn rand_string(ctx: &Ctx, a: &[Value], cs: Charset) -> Result<Value, String> {
             crate::generator::MAX_RANDOM_STRING_LEN
         ));
     }
-    Ok(Value::str(ctx.generator.random_string(cs, n as usize)))
+    Ok(Value::string(ctx.generator.random_string(cs, n as usize)))
 }
 fn f_rand_alpha_num(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     rand_string(c, a, Charset::AlphaNum)
@@ -1004,7 +1010,7 @@ fn f_rand_ascii(c: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_uuidv4(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 0)?;
-    Ok(Value::str(c.generator.uuid_v4()))
+    Ok(Value::string(c.generator.uuid_v4()))
 }
 fn f_shuffle(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
@@ -1013,7 +1019,7 @@ fn f_shuffle(c: &Ctx, a: &[Value]) -> Result<Value, String> {
         let j = c.generator.below(i as u64 + 1) as usize;
         chars.swap(i, j);
     }
-    Ok(Value::String(chars.into_iter().collect()))
+    Ok(Value::string(chars.into_iter().collect::<String>()))
 }
 
 fn ip_list(v: &Value) -> Result<Vec<std::net::IpAddr>, String> {
@@ -1040,7 +1046,7 @@ fn ip_list(v: &Value) -> Result<Vec<std::net::IpAddr>, String> {
                 .map_err(|_| format!("error parsing ip: {s}")),
             other => Err(format!(
                 "error parsing ip: {} is not a string",
-                format_v(other)
+                other.to_v_string()
             )),
         })
         .collect()
@@ -1058,17 +1064,19 @@ fn dns_list(v: &Value) -> Result<Vec<String>, String> {
     items
         .iter()
         .map(|x| match x {
-            Value::String(s) => Ok(s.clone()),
+            Value::String(s) => Ok(s.to_string()),
             other => Err(format!(
                 "error processing alternate dns name: {} is not a string",
-                format_v(other)
+                other.to_v_string()
             )),
         })
         .collect()
 }
 fn cert_arg(v: &Value) -> Result<CertPair, String> {
     match v {
-        Value::Cert(c) => Ok(c.clone()),
+        Value::Object(o) if o.as_any().is::<CertPair>() => {
+            Ok(downcast::<CertPair>(v).cloned().unwrap_or_default())
+        }
         other => Err(format!(
             "wrong type for value; expected sprig.certificate; got {}",
             other.type_name()
@@ -1082,7 +1090,7 @@ fn f_gen_private_key(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
     let kind = s_arg(&a[0])?;
     // sprig returns the message as the result for an unknown type
-    Ok(Value::str(
+    Ok(Value::string(
         c.generator.private_key(&kind).unwrap_or_else(|e| e.0),
     ))
 }
@@ -1090,7 +1098,7 @@ fn f_gen_ca(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
     c.generator
         .ca(&s_arg(&a[0])?, i_arg(&a[1])?, None)
-        .map(Value::Cert)
+        .map(Value::object)
         .map_err(pki_err)
 }
 fn f_gen_ca_with_key(c: &Ctx, a: &[Value]) -> Result<Value, String> {
@@ -1098,7 +1106,7 @@ fn f_gen_ca_with_key(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     let key = s_arg(&a[2])?;
     c.generator
         .ca(&s_arg(&a[0])?, i_arg(&a[1])?, Some(&key))
-        .map(Value::Cert)
+        .map(Value::object)
         .map_err(pki_err)
 }
 fn f_gen_self_signed(c: &Ctx, a: &[Value]) -> Result<Value, String> {
@@ -1106,7 +1114,7 @@ fn f_gen_self_signed(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     let (ips, dns) = (ip_list(&a[1])?, dns_list(&a[2])?);
     c.generator
         .self_signed(&s_arg(&a[0])?, &ips, &dns, i_arg(&a[3])?, None)
-        .map(Value::Cert)
+        .map(Value::object)
         .map_err(pki_err)
 }
 fn f_gen_self_signed_with_key(c: &Ctx, a: &[Value]) -> Result<Value, String> {
@@ -1115,7 +1123,7 @@ fn f_gen_self_signed_with_key(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     let key = s_arg(&a[4])?;
     c.generator
         .self_signed(&s_arg(&a[0])?, &ips, &dns, i_arg(&a[3])?, Some(&key))
-        .map(Value::Cert)
+        .map(Value::object)
         .map_err(pki_err)
 }
 fn f_gen_signed(c: &Ctx, a: &[Value]) -> Result<Value, String> {
@@ -1124,7 +1132,7 @@ fn f_gen_signed(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     let ca = cert_arg(&a[4])?;
     c.generator
         .signed(&s_arg(&a[0])?, &ips, &dns, i_arg(&a[3])?, &ca, None)
-        .map(Value::Cert)
+        .map(Value::object)
         .map_err(pki_err)
 }
 fn f_gen_signed_with_key(c: &Ctx, a: &[Value]) -> Result<Value, String> {
@@ -1134,7 +1142,7 @@ fn f_gen_signed_with_key(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     let key = s_arg(&a[5])?;
     c.generator
         .signed(&s_arg(&a[0])?, &ips, &dns, i_arg(&a[3])?, &ca, Some(&key))
-        .map(Value::Cert)
+        .map(Value::object)
         .map_err(pki_err)
 }
 fn f_build_custom_cert(_: &Ctx, a: &[Value]) -> Result<Value, String> {
@@ -1155,21 +1163,24 @@ fn f_build_custom_cert(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     if crate::pki::pem_decode(&key).is_none() {
         return Err("unable to decode private key".into());
     }
-    Ok(Value::Cert(CertPair { cert, key }))
+    Ok(Value::object(CertPair { cert, key }))
 }
 
 // ------------------------------------------------------------------ dates
 
+fn time_value(t: Timestamp) -> Value {
+    Value::object(t)
+}
 fn time_arg(v: &Value) -> Option<Timestamp> {
     match v {
-        Value::Time(t) => Some(*t),
+        Value::Object(_) => downcast::<Timestamp>(v).copied(),
         Value::Int(i) | Value::Int64(i) => Some(Timestamp { secs: *i, nanos: 0 }),
         _ => None,
     }
 }
 fn f_now(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 0)?;
-    Ok(Value::Time(c.generator.now()))
+    Ok(time_value(c.generator.now()))
 }
 fn add_ns(t: Timestamp, ns: i64) -> Timestamp {
     let total = t.secs as i128 * 1_000_000_000 + t.nanos as i128 + ns as i128;
@@ -1181,43 +1192,41 @@ fn add_ns(t: Timestamp, ns: i64) -> Timestamp {
 fn f_date_modify(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
     let t = time_arg(&a[1]).ok_or("wrong type for value; expected time.Time")?;
-    Ok(Value::Time(
-        match duration::parse_duration(&s_arg(&a[0])?) {
-            Ok(d) => add_ns(t, d),
-            Err(_) => t,
-        },
-    ))
+    Ok(time_value(match duration::parse_duration(&s_arg(&a[0])?) {
+        Ok(d) => add_ns(t, d),
+        Err(_) => t,
+    }))
 }
 fn f_must_date_modify(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
     let t = time_arg(&a[1]).ok_or("wrong type for value; expected time.Time")?;
     let d = duration::parse_duration(&s_arg(&a[0])?)?;
-    Ok(Value::Time(add_ns(t, d)))
+    Ok(time_value(add_ns(t, d)))
 }
 fn f_date(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
     let t = time_arg(&a[1]).unwrap_or_default();
-    Ok(Value::str(layout::format(t, &s_arg(&a[0])?)))
+    Ok(Value::string(layout::format(t, &s_arg(&a[0])?)))
 }
 fn f_html_date(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
     let t = time_arg(&a[0]).unwrap_or_default();
-    Ok(Value::str(layout::format(t, "2006-01-02")))
+    Ok(Value::string(layout::format(t, "2006-01-02")))
 }
 fn f_to_date(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    Ok(Value::Time(
+    Ok(time_value(
         layout::parse(&s_arg(&a[0])?, &s_arg(&a[1])?).unwrap_or(crate::value::GO_ZERO_TIME),
     ))
 }
 fn f_must_to_date(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    layout::parse(&s_arg(&a[0])?, &s_arg(&a[1])?).map(Value::Time)
+    layout::parse(&s_arg(&a[0])?, &s_arg(&a[1])?).map(time_value)
 }
 fn f_unix_epoch(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
     let t = time_arg(&a[0]).ok_or("wrong type for value; expected time.Time")?;
-    Ok(Value::str(t.secs.to_string()))
+    Ok(Value::string(t.secs.to_string()))
 }
 fn f_duration(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
@@ -1227,7 +1236,7 @@ fn f_duration(_: &Ctx, a: &[Value]) -> Result<Value, String> {
         Value::String(s) => s.parse::<i64>().unwrap_or(0),
         _ => 0,
     };
-    Ok(Value::str(duration::format_duration(
+    Ok(Value::string(duration::format_duration(
         n.wrapping_mul(1_000_000_000),
     )))
 }
@@ -1497,14 +1506,14 @@ fn dec_fold(start: f64, rest: &[Value], op: char) -> Result<Value, String> {
     for v in rest {
         acc = dec_op(acc, to_f64(v), op)?;
     }
-    Ok(Value::Float(acc))
+    Ok(Value::Float64(acc))
 }
 fn f_addf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     dec_fold(0.0, a, '+')
 }
 fn f_add1f(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    dec_fold(to_f64(&a[0]), &[Value::Float(1.0)], '+')
+    dec_fold(to_f64(&a[0]), &[Value::Float64(1.0)], '+')
 }
 fn f_subf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     match a.split_first() {
@@ -1527,12 +1536,12 @@ fn f_divf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 fn f_maxf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     let mut it = a.iter().map(to_f64);
     let first = it.next().unwrap_or(0.0);
-    Ok(Value::Float(it.fold(first, go_max)))
+    Ok(Value::Float64(it.fold(first, go_max)))
 }
 fn f_minf(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     let mut it = a.iter().map(to_f64);
     let first = it.next().unwrap_or(0.0);
-    Ok(Value::Float(it.fold(first, go_min)))
+    Ok(Value::Float64(it.fold(first, go_min)))
 }
 fn go_max(x: f64, y: f64) -> f64 {
     if x.is_nan() || y.is_nan() {
@@ -1599,12 +1608,12 @@ fn b32_decode(s: &str) -> Result<Vec<u8>, String> {
 
 fn f_b32enc(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    Ok(Value::str(b32_encode(s_arg(&a[0])?.as_bytes())))
+    Ok(Value::string(b32_encode(s_arg(&a[0])?.as_bytes())))
 }
 fn f_b32dec(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
     // like b64dec, sprig returns the error text as the result
-    Ok(Value::str(match b32_decode(&s_arg(&a[0])?) {
+    Ok(Value::string(match b32_decode(&s_arg(&a[0])?) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) => e,
     }))
@@ -1629,15 +1638,15 @@ pub fn more_functions() -> Vec<(&'static str, Func)> {
 
 fn f_to_json(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    crate::json::encode(&a[0], true, None).map(Value::String)
+    crate::json::encode(&a[0], true, None).map(Value::from)
 }
 fn f_to_raw_json(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    crate::json::encode(&a[0], false, None).map(Value::String)
+    crate::json::encode(&a[0], false, None).map(Value::from)
 }
 fn f_to_pretty_json(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
-    crate::json::encode(&a[0], true, Some("  ")).map(Value::String)
+    crate::json::encode(&a[0], true, Some("  ")).map(Value::from)
 }
 
 /// JSON encoders (`toJson` is usually replaced by the host's own, e.g. Helm's).
@@ -1658,7 +1667,7 @@ fn f_date_in_zone(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
     // Only UTC is modelled; sprig falls back to UTC for zones it cannot load.
     let t = time_arg(&a[1]).unwrap_or_default();
-    Ok(Value::str(layout::format(t, &s_arg(&a[0])?)))
+    Ok(Value::string(layout::format(t, &s_arg(&a[0])?)))
 }
 fn since_ns(now: Timestamp, t: Timestamp) -> i64 {
     let d =
@@ -1670,7 +1679,10 @@ fn f_duration_round(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     let d: i64 = match &a[0] {
         Value::String(s) => duration::parse_duration(s).unwrap_or(0),
         Value::Int64(i) => *i,
-        Value::Time(t) => since_ns(c.generator.now(), *t),
+        v @ Value::Object(_) => match downcast::<Timestamp>(v) {
+            Some(t) => since_ns(c.generator.now(), *t),
+            None => 0,
+        },
         _ => 0,
     };
     let u = d.unsigned_abs();
@@ -1685,10 +1697,10 @@ fn f_duration_round(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     ];
     for (size, name) in units {
         if u > size {
-            return Ok(Value::str(format!("{}{name}", u / size)));
+            return Ok(Value::string(format!("{}{name}", u / size)));
         }
     }
-    Ok(Value::str("0s"))
+    Ok(Value::string("0s"))
 }
 fn f_ago(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
@@ -1697,7 +1709,7 @@ fn f_ago(c: &Ctx, a: &[Value]) -> Result<Value, String> {
     // Round(time.Second): half away from zero
     let r = ((d as i128 + if d >= 0 { 500_000_000 } else { -500_000_000 }) / 1_000_000_000)
         * 1_000_000_000;
-    Ok(Value::str(duration::format_duration(
+    Ok(Value::string(duration::format_duration(
         r.clamp(i64::MIN as i128, i64::MAX as i128) as i64,
     )))
 }
@@ -1727,4 +1739,71 @@ fn f_rand_int(c: &Ctx, a: &[Value]) -> Result<Value, String> {
 /// Random integers (`randInt MIN MAX`: MIN <= n < MAX).
 pub fn rand_functions() -> Vec<(&'static str, Func)> {
     vec![("randInt", f_rand_int)]
+}
+
+// ------------------------------------------------------------------ Go signatures
+
+/// The Go parameter types of a function, as a compact code: `s` string, `i` int, `I` int64,
+/// `f` float64, `b` bool, `a` interface {}, `m` map[string]interface {}, `l` []interface {},
+/// `c` sprig.certificate, `t` time.Time; a trailing `...` makes the last one variadic.
+/// `None` for a name this module does not define.
+pub fn go_signature(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "trim" | "lower" | "upper" | "title" | "untitle" | "swapcase" | "nospace" | "initials"
+        | "regexQuoteMeta" | "b64enc" | "b64dec" | "b32enc" | "b32dec" | "sha1sum"
+        | "sha256sum" | "sha512sum" | "adler32sum" | "base" | "dir" | "ext" | "clean" | "isAbs"
+        | "atoi" | "semver" | "shuffle" | "genPrivateKey" => "s",
+        "trimAll" | "trimPrefix" | "trimSuffix" | "contains" | "hasPrefix" | "hasSuffix"
+        | "split" | "splitList" | "regexMatch" | "mustRegexMatch" | "regexFind"
+        | "mustRegexFind" | "semverCompare" | "buildCustomCert" | "toDate" | "mustToDate" => "ss",
+        "trunc" | "indent" | "nindent" | "repeat" | "abbrev" | "wrap" => "is",
+        "substr" | "abbrevboth" => "iis",
+        "replace"
+        | "regexReplaceAll"
+        | "mustRegexReplaceAll"
+        | "regexReplaceAllLiteral"
+        | "mustRegexReplaceAllLiteral" => "sss",
+        "splitn" => "sis",
+        "join" | "kindIs" | "typeIs" | "typeIsLike" | "date" => "sa",
+        "wrapWith" => "iss",
+        "plural" => "ssi",
+        "regexFindAll" | "mustRegexFindAll" | "regexSplit" | "mustRegexSplit" => "ssi",
+        "quote" | "squote" | "cat" | "coalesce" | "all" | "any" | "list" | "tuple" | "concat"
+        | "dict" | "dig" | "add" | "addf" => "a...",
+        "int" | "int64" | "float64" | "toString" | "toStrings" | "empty" | "first"
+        | "mustFirst" | "last" | "mustLast" | "rest" | "mustRest" | "initial" | "mustInitial"
+        | "uniq" | "mustUniq" | "compact" | "mustCompact" | "reverse" | "mustReverse"
+        | "sortAlpha" | "deepCopy" | "mustDeepCopy" | "add1" | "add1f" | "floor" | "ceil"
+        | "typeOf" | "kindOf" | "htmlDate" | "duration" | "durationRound" | "ago" | "toJson"
+        | "mustToJson" | "toRawJson" | "mustToRawJson" | "toPrettyJson" | "mustToPrettyJson" => "a",
+        "default" | "without" | "mustWithout" | "slice" | "mustSlice" | "mul" | "max"
+        | "biggest" | "min" | "subf" | "mulf" | "divf" | "maxf" | "minf" => "aa...",
+        "ternary" => "aab",
+        "append" | "push" | "mustAppend" | "mustPush" | "prepend" | "mustPrepend" | "has"
+        | "mustHas" | "sub" | "div" | "mod" | "deepEqual" => "aa",
+        "chunk" | "mustChunk" => "ia",
+        "until" | "randAlphaNum" | "randAlpha" | "randNumeric" | "randAscii" => "i",
+        "untilStep" => "iii",
+        "seq" => "i...",
+        "get" | "unset" | "hasKey" => "ms",
+        "set" => "msa",
+        "keys" => "m...",
+        "values" => "m",
+        "pluck" => "sm...",
+        "pick" | "omit" => "ms...",
+        "merge" | "mustMerge" | "mergeOverwrite" | "mustMergeOverwrite" => "mm...",
+        "round" => "aif...",
+        "uuidv4" | "now" => "",
+        "randInt" => "ii",
+        "genCA" => "si",
+        "genCAWithKey" => "sis",
+        "genSelfSignedCert" => "slli",
+        "genSelfSignedCertWithKey" => "sllis",
+        "genSignedCert" => "sllic",
+        "genSignedCertWithKey" => "sllics",
+        "dateModify" | "mustDateModify" => "st",
+        "unixEpoch" => "t",
+        "dateInZone" | "date_in_zone" => "sas",
+        _ => return None,
+    })
 }

@@ -93,30 +93,31 @@ fn enc(
         out.push('}');
         Ok(())
     };
+    let list = |items: Vec<Value>, out: &mut String| -> Result<(), String> {
+        if items.is_empty() {
+            out.push_str("[]");
+            return Ok(());
+        }
+        out.push('[');
+        for (i, x) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            newline(out, indent, level + 1);
+            enc(x, html, indent, level + 1, out, depth + 1)?;
+        }
+        newline(out, indent, level);
+        out.push(']');
+        Ok(())
+    };
     match v {
         Value::Nil => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
         Value::Uint64(u) => out.push_str(&u.to_string()),
-        Value::Float(f) => out.push_str(&json_float(*f)?),
+        Value::Float64(f) => out.push_str(&json_float(*f)?),
         Value::String(s) => json_string(s, html, out),
-        Value::List(_) | Value::Strings(_) | Value::Ints(_) => {
-            let items = v.items().unwrap_or_default();
-            if items.is_empty() {
-                out.push_str("[]");
-                return Ok(());
-            }
-            out.push('[');
-            for (i, x) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                newline(out, indent, level + 1);
-                enc(x, html, indent, level + 1, out, depth + 1)?;
-            }
-            newline(out, indent, level);
-            out.push(']');
-        }
+        Value::List(_) | Value::StringList(_) => list(v.items().unwrap_or_default(), out)?,
         Value::Map(m) => {
             let pairs: Vec<(String, Value)> = m
                 .borrow()
@@ -125,26 +126,45 @@ fn enc(
                 .collect();
             obj(pairs, out)?;
         }
-        Value::StrMap(m) => {
+        Value::StringMap(m) => {
             let pairs = m
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::str(v.clone())))
+                .map(|(k, v)| (k.clone(), Value::string(v.as_str())))
                 .collect();
             obj(pairs, out)?;
         }
-        Value::Semver(s) => json_string(&s.canonical(), html, out),
-        Value::Cert(c) => obj(
-            vec![
-                ("Cert".into(), Value::str(c.cert.clone())),
-                ("Key".into(), Value::str(c.key.clone())),
-            ],
-            out,
-        )?,
-        Value::Time(t) => json_string(
-            &crate::layout::format(*t, "2006-01-02T15:04:05.999999999Z07:00"),
-            html,
-            out,
-        ),
+        Value::Bytes(b) => {
+            use base64::Engine;
+            json_string(
+                &base64::engine::general_purpose::STANDARD.encode(b),
+                html,
+                out,
+            )
+        }
+        Value::Object(o) => {
+            let any = o.as_any();
+            if let Some(s) = any.downcast_ref::<crate::semver::Version>() {
+                json_string(&s.canonical(), html, out)
+            } else if let Some(c) = any.downcast_ref::<crate::pki::CertPair>() {
+                obj(
+                    vec![
+                        ("Cert".into(), Value::string(c.cert.as_str())),
+                        ("Key".into(), Value::string(c.key.as_str())),
+                    ],
+                    out,
+                )?
+            } else if let Some(t) = any.downcast_ref::<crate::time::Timestamp>() {
+                json_string(
+                    &crate::layout::format(*t, "2006-01-02T15:04:05.999999999Z07:00"),
+                    html,
+                    out,
+                )
+            } else if let Some(items) = v.items() {
+                list(items, out)?
+            } else {
+                return Err(format!("json: unsupported type: {}", o.go_type_name()));
+            }
+        }
     }
     Ok(())
 }

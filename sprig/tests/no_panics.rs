@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use sprig::funcs::{Ctx, functions};
 use sprig::value::Value;
-use sprig::{CertPair, DefaultGenerator, Timestamp};
+use sprig::{CertPair, DefaultGenerator, IntSlice, Timestamp};
 
 fn pool() -> Vec<Value> {
     let mut m = BTreeMap::new();
@@ -21,19 +21,21 @@ fn pool() -> Vec<Value> {
         Value::Int(i64::MIN),
         Value::Int64(i64::MIN),
         Value::Uint64(u64::MAX),
-        Value::Float(f64::NAN),
-        Value::Float(-1e300),
-        Value::str(""),
-        Value::str("é\u{0}[a"),
-        Value::str("a"),
-        Value::list(vec![Value::Nil, Value::str("x")]),
+        Value::Float64(f64::NAN),
+        Value::Float64(-1e300),
+        Value::string(""),
+        Value::string("é\u{0}[a"),
+        Value::string("a"),
+        Value::list(vec![Value::Nil, Value::string("x")]),
         Value::map(m),
-        Value::Strings(vec!["b".into(), "".into()]),
-        Value::Time(Timestamp {
+        Value::from(vec!["b".to_string(), "".to_string()]),
+        Value::object(IntSlice(vec![2, -1])),
+        Value::Bytes(std::rc::Rc::from(&b"\xff"[..])),
+        Value::object(Timestamp {
             secs: i64::MIN,
             nanos: 999_999_999,
         }),
-        Value::Cert(CertPair {
+        Value::object(CertPair {
             cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".into(),
             key: "garbage".into(),
         }),
@@ -73,7 +75,7 @@ fn limits_are_errors() {
         generator: Arc::new(DefaultGenerator::seeded([0; 32], Timestamp::default())),
     };
     let f: BTreeMap<&str, sprig::funcs::Func> = functions().into_iter().collect();
-    let e = f["repeat"](&ctx, &[Value::Int(1 << 40), Value::str("ab")]).unwrap_err();
+    let e = f["repeat"](&ctx, &[Value::Int(1 << 40), Value::string("ab")]).unwrap_err();
     assert!(e.contains("exceeds the limit"), "{e}");
     let e = f["until"](&ctx, &[Value::Int(1 << 40)]).unwrap_err();
     assert!(e.contains("exceeds the limit"), "{e}");
@@ -81,7 +83,7 @@ fn limits_are_errors() {
     assert!(e.contains("exceeds the limit"), "{e}");
     let e = f["randAlphaNum"](&ctx, &[Value::Int(1 << 40)]).unwrap_err();
     assert!(e.contains("exceeds the limit"), "{e}");
-    let e = f["indent"](&ctx, &[Value::Int(1 << 40), Value::str("a\nb")]).unwrap_err();
+    let e = f["indent"](&ctx, &[Value::Int(1 << 40), Value::string("a\nb")]).unwrap_err();
     assert!(e.contains("exceeds the limit"), "{e}");
     let e = f["seq"](&ctx, &[Value::Int(1 << 40)]).unwrap_err();
     assert!(e.contains("exceeds the limit"), "{e}");
