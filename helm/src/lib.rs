@@ -10,6 +10,7 @@ pub mod files;
 pub mod ignore;
 pub mod output;
 pub mod render;
+pub mod repo;
 pub mod schema;
 pub mod strvals;
 pub mod values;
@@ -18,7 +19,3 @@ pub use chart::{Chart, File, LoadError, Metadata};
 pub use render::{Prepared, RenderOptions, prepare};
 pub use sprig::semver;
 pub use values::ValuesBuilder;
-
-/// Chart repository client (index.yaml, download, digest check, cache): not built yet;
-/// this module is the boundary it will live behind.
-pub mod repo {}
