@@ -22,6 +22,9 @@ pub enum Tok {
     Str(String),
     /// A character constant's value.
     Char(char),
+    /// Any other printable ASCII character inside an action (Go's `itemChar`); the parser
+    /// rejects it where it appears.
+    Punct(char),
     /// A number as written.
     Number(String),
     Bool(bool),
@@ -82,6 +85,21 @@ pub struct Lexer<'a> {
 
 /// Tokenizes a whole template.
 pub fn tokenize(name: &str, src: &str, left: &str, right: &str) -> Result<Vec<Token>, Error> {
+    match tokenize_partial(name, src, left, right) {
+        (_, Some(e)) => Err(e),
+        (tokens, None) => Ok(tokens),
+    }
+}
+
+/// Like [`tokenize`], but a lexing error does not discard the tokens before it: they are
+/// returned followed by an `Eof` at the error, with the error. Go's parser reads tokens as
+/// the lexer makes them, so a parse error before the bad character is the one reported.
+pub fn tokenize_partial(
+    name: &str,
+    src: &str,
+    left: &str,
+    right: &str,
+) -> (Vec<Token>, Option<Error>) {
     let mut lx = Lexer {
         name,
         src,
@@ -92,8 +110,14 @@ pub fn tokenize(name: &str, src: &str, left: &str, right: &str) -> Result<Vec<To
         tokens: Vec::new(),
         paren_depth: 0,
     };
-    lx.run()?;
-    Ok(lx.tokens)
+    match lx.run() {
+        Ok(()) => (lx.tokens, None),
+        Err(e) => {
+            let (pos, line) = (lx.pos, lx.line);
+            lx.push(Tok::Eof, pos, line);
+            (lx.tokens, Some(e))
+        }
+    }
 }
 
 impl<'a> Lexer<'a> {
@@ -333,6 +357,10 @@ impl<'a> Lexer<'a> {
                     };
                     self.advance_to(p + n);
                     self.push(tok, p, line);
+                }
+                other if other.is_ascii_graphic() => {
+                    self.advance_to(p + 1);
+                    self.push(Tok::Punct(other), p, line);
                 }
                 other => {
                     return Err(self.err(

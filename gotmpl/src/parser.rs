@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use crate::ast::*;
 use crate::error::{Error, ErrorKind};
-use crate::lexer::{Keyword, Tok, Token, tokenize};
+use crate::lexer::{Keyword, Tok, Token, tokenize_partial};
 
 /// Result of parsing one source: its main tree and every `define`/`block` it contains.
 #[derive(Debug)]
@@ -23,7 +23,8 @@ pub struct ParseConfig<'a> {
 }
 
 pub fn parse(name: &str, source: &str, cfg: &ParseConfig<'_>) -> Result<Parsed, Error> {
-    let tokens = tokenize(name, source, cfg.left_delim, cfg.right_delim)?;
+    let (tokens, lex_error) = tokenize_partial(name, source, cfg.left_delim, cfg.right_delim);
+    let last = tokens.len().saturating_sub(1);
     let src: Rc<str> = Rc::from(source);
     let mut p = Parser {
         name,
@@ -36,7 +37,12 @@ pub fn parse(name: &str, source: &str, cfg: &ParseConfig<'_>) -> Result<Parsed, 
         defines: Vec::new(),
         source: src.clone(),
     };
-    let root = p.list(true)?;
+    let root = match (p.list(true), lex_error) {
+        (Ok(_), Some(e)) => return Err(e),
+        // the parser stopped before the bad character: its error comes first
+        (Err(e), Some(le)) => return Err(if p.i < last { e } else { le }),
+        (r, None) => r?,
+    };
     Ok(Parsed {
         main: Tree {
             name: name.to_string(),
@@ -78,6 +84,7 @@ fn describe(t: &Tok) -> String {
         Tok::Dot => ".".into(),
         Tok::Str(s) => format!("{s:?}"),
         Tok::Char(c) => format!("{c:?}"),
+        Tok::Punct(c) => format!("\"{c}\""),
         Tok::Number(n) => n.clone(),
         Tok::Bool(b) => b.to_string(),
         Tok::Nil => "nil".into(),

@@ -6,6 +6,7 @@
 
 pub mod capabilities;
 pub mod chart;
+pub mod engine;
 pub mod files;
 pub mod ignore;
 pub mod output;
@@ -16,6 +17,7 @@ pub mod strvals;
 pub mod values;
 
 pub use chart::{Chart, File, LoadError, Metadata};
+pub use engine::{Rendered, render};
 pub use render::{Prepared, RenderOptions, prepare};
 pub use sprig::semver;
 pub use values::ValuesBuilder;

@@ -8,8 +8,8 @@ oracle="${HELM_ORACLE:-../shared/tools/helm-oracle/helm_oracle.py}"
 run() { # name, args...
   local name="$1"; shift
   "$venv/bin/python" "$oracle" template "$@" > "$here/golden/$name.out" 2> "$here/golden/$name.stderr" || true
-  # keep only the error line (log lines carry timestamps)
-  grep '^Error: ' "$here/golden/$name.stderr" > "$here/golden/$name.err" || true
+  # keep the error (it may span lines), not the log lines (they carry timestamps)
+  grep -v '^time=' "$here/golden/$name.stderr" | sed -n '/^Error: /,$p' > "$here/golden/$name.err" || true
   rm -f "$here/golden/$name.stderr"
 }
 run sorting "$here/charts/sorting"
@@ -18,3 +18,10 @@ run sorting-skip-tests "$here/charts/sorting" --skip-tests
 run sorting-show-only "$here/charts/sorting" --show-only templates/c.yaml --show-only 'templates/[ab].yaml'
 run sorting-show-only-missing "$here/charts/sorting" --show-only templates/nope.yaml
 run files "$here/charts/files"
+# template execution (tests/engine.rs)
+run engine rel "$here/charts/engine" --namespace kube-system --api-versions gateway.networking.k8s.io/v1/GatewayClass
+run engine-defaults "$here/charts/engine"
+run engine-set rel "$here/charts/engine" --set port=9090 --set name=other --set-string big=7 --kube-version v1.30.2
+for c in err-required err-fail err-nilptr err-parse err-include err-tpl err-undefined-fn err-badyaml; do
+  run "$c" rel "$here/charts/$c"
+done
