@@ -127,11 +127,17 @@ pub const BUILTINS: &[&str] = &[
 /// Builtins evaluated lazily by the engine; they cannot be replaced.
 pub const LAZY_BUILTINS: &[&str] = &["and", "or"];
 
+/// Methods of a named map type (Go `type Values map[string]interface{}` with `AsMap`,
+/// `YAML`...): asked for `.Name` on a map before its keys, as Go resolves methods first.
+/// Returns `None` when the map has no such method (then the key is looked up).
+pub type MapMethod = Rc<dyn Fn(&crate::Map, &str) -> Option<Result<Value, Error>>>;
+
 /// Functions, options and templates for a family of templates executed together.
 #[derive(Clone, Default)]
 pub struct Environment {
     functions: HashMap<String, Function>,
     signatures: HashMap<String, Rc<Signature>>,
+    map_method: Option<MapMethod>,
     options: Options,
 }
 
@@ -155,8 +161,18 @@ impl Environment {
         Environment {
             functions: HashMap::new(),
             signatures: HashMap::new(),
+            map_method: None,
             options,
         }
+    }
+
+    /// Installs the method resolver for named map types (see [`MapMethod`]).
+    pub fn set_map_method(&mut self, f: MapMethod) {
+        self.map_method = Some(f);
+    }
+
+    pub(crate) fn map_method(&self) -> Option<&MapMethod> {
+        self.map_method.as_ref()
     }
 
     pub fn options(&self) -> &Options {

@@ -503,20 +503,12 @@ impl<'env> State<'env> {
                 format!("nil pointer evaluating interface {{}}.{name}"),
             )),
             Value::Nil => Ok(Val::plain(Value::Nil)),
-            Value::Map(m) => match m.borrow().get(name) {
-                Some(v) => Ok(Val {
-                    v: v.clone(),
-                    iface: true,
-                }),
-                None => match self.env().options().missing_key {
-                    MissingKey::Zero => Ok(Val {
-                        v: Value::Nil,
-                        iface: true,
-                    }),
-                    MissingKey::Error => {
-                        Err(err(self, format!("map has no entry for key {name:?}")))
-                    }
-                },
+            // a method of a named map type first, as Go resolves methods before keys
+            Value::Map(m) => match self.env().map_method().and_then(|f| f(m, name)) {
+                Some(r) => r
+                    .map(Val::plain)
+                    .map_err(|e| err(self, format!("error calling {name}: {}", e.message()))),
+                None => self.map_key(tree, span, txt, m, name),
             },
             Value::StringMap(m) => Ok(Val::plain(Value::from(
                 m.get(name).cloned().unwrap_or_default(),
@@ -540,6 +532,31 @@ impl<'env> State<'env> {
                 self,
                 format!("can't evaluate field {name} in type {}", other.type_name()),
             )),
+        }
+    }
+
+    fn map_key(
+        &mut self,
+        tree: &Tree,
+        span: Span,
+        txt: &str,
+        m: &crate::Map,
+        name: &str,
+    ) -> Result<Val, Error> {
+        let err =
+            |st: &Self, msg: String| st.fail(tree, span, txt, Error::new(ErrorKind::Exec, msg));
+        match m.borrow().get(name) {
+            Some(v) => Ok(Val {
+                v: v.clone(),
+                iface: true,
+            }),
+            None => match self.env().options().missing_key {
+                MissingKey::Zero => Ok(Val {
+                    v: Value::Nil,
+                    iface: true,
+                }),
+                MissingKey::Error => Err(err(self, format!("map has no entry for key {name:?}"))),
+            },
         }
     }
 

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use goyaml::{Map as YMap, Yaml};
 use gotmpl::{Environment, Error, ErrorKind, Kind, Object, Options, State, TemplateSet, Value};
+use goyaml::{Map as YMap, Yaml};
 use sprig::Generator;
 
 use crate::capabilities::{KubeVersion, chart_object, release_object};
@@ -57,7 +57,7 @@ pub fn render(
 ) -> Result<Rendered, String> {
     let prepared = prepare(chart, user, opts)?;
     let mut env = Environment::with_options(Options::default());
-    register_sprig(&mut env, generator).map_err(|e| e.to_string())?;
+    sprig::register(&mut env, generator).map_err(|e| e.to_string())?;
     register_helm_functions(&mut env).map_err(|e| e.to_string())?;
 
     // Every template of the chart and its subcharts, with the chart it belongs to.
@@ -79,7 +79,10 @@ pub fn render(
         .iter()
         .map(|u| {
             let mut top = BTreeMap::new();
-            top.insert("Values".to_string(), yaml_to_value(&Yaml::Map(u.values.clone())));
+            top.insert(
+                "Values".to_string(),
+                yaml_to_value(&Yaml::Map(u.values.clone())),
+            );
             top.insert(
                 "Release".to_string(),
                 yaml_to_value(&Yaml::Map(release_object(
@@ -102,6 +105,21 @@ pub fn render(
         })
         .collect();
 
+    // `.Values` is Helm's `common.Values` (a named map type with methods).
+    let values_maps: Vec<gotmpl::Map> = tops
+        .iter()
+        .filter_map(|t| match t.borrow().get("Values") {
+            Some(Value::Map(m)) => Some(m.clone()),
+            _ => None,
+        })
+        .collect();
+    env.set_map_method(Rc::new(move |m: &gotmpl::Map, name: &str| {
+        if !values_maps.iter().any(|v| Rc::ptr_eq(v, m)) {
+            return None;
+        }
+        values_method(m, name)
+    }));
+
     // Parse every template in Helm's order into one set.
     let mut sources: Vec<(String, String, usize)> = Vec::new();
     for (i, u) in units.iter().enumerate() {
@@ -122,7 +140,8 @@ pub fn render(
     let mut set = TemplateSet::default();
     for name in &names {
         let (src, _) = by_name[name.as_str()];
-        set.add(&env, name, src).map_err(|e| parse_error(name, &e))?;
+        set.add(&env, name, src)
+            .map_err(|e| parse_error(name, &e))?;
     }
 
     // Execute the non-partials in the same order.
@@ -217,7 +236,13 @@ fn collect<'a>(
         if let Some(g) = values.get("global") {
             sv.insert("global".into(), g.clone());
         }
-        collect(sub, format!("{prefix}/charts/{}", sub.name()), &sv, false, out);
+        collect(
+            sub,
+            format!("{prefix}/charts/{}", sub.name()),
+            &sv,
+            false,
+            out,
+        );
     }
 }
 
@@ -252,7 +277,10 @@ fn exec_error(name: &str, e: &Error) -> String {
     for f in ["required", "fail"] {
         let marker = format!("error calling {f}: ");
         if let Some(pos) = tail.rfind(&marker) {
-            return format!("execution error at ({loc}): {}", &tail[pos + marker.len()..]);
+            return format!(
+                "execution error at ({loc}): {}",
+                &tail[pos + marker.len()..]
+            );
         }
     }
     match trace(&text) {
@@ -261,7 +289,8 @@ fn exec_error(name: &str, e: &Error) -> String {
             for b in blocks {
                 out.push_str(&b);
             }
-            out.trim_matches(|c: char| c.is_ascii_whitespace()).to_string()
+            out.trim_matches(|c: char| c.is_ascii_whitespace())
+                .to_string()
         }
         None => text,
     }
@@ -393,14 +422,10 @@ fn object_to_yaml(o: &dyn Object, depth: usize) -> Result<Yaml, String> {
                 .collect::<Result<_, _>>()?,
         ));
     }
-    if o.go_type_name() == "sprig.certificate" {
+    if let Some(c) = o.as_any().downcast_ref::<sprig::CertPair>() {
         let mut m = YMap::new();
-        for f in ["Cert", "Key"] {
-            m.insert(
-                f.to_string(),
-                to_yaml_at(&o.get_field(f).unwrap_or_default(), depth + 1)?,
-            );
-        }
+        m.insert("Cert".to_string(), Yaml::String(c.cert.clone()));
+        m.insert("Key".to_string(), Yaml::String(c.key.clone()));
         return Ok(Yaml::Map(m));
     }
     // Types with a text form (`*semver.Version`, `time.Time`) marshal as that string.
@@ -418,8 +443,16 @@ fn sprig_b64(d: &[u8]) -> String {
             | *c.get(2).unwrap_or(&0) as u32;
         out.push(T[(n >> 18) as usize & 63] as char);
         out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
+        out.push(if c.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if c.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
     }
     out
 }
@@ -431,7 +464,9 @@ fn arg_str<'a>(fname: &str, args: &'a [Value], i: usize) -> Result<&'a str, Erro
         Some(Value::String(s)) => Ok(s),
         Some(Value::Nil) | None => Err(Error::function(format!(
             "wrong type for value; expected string; got {}",
-            args.get(i).map(|v| v.type_name()).unwrap_or_else(|| "<nil>".into())
+            args.get(i)
+                .map(|v| v.type_name())
+                .unwrap_or_else(|| "<nil>".into())
         ))),
         Some(other) => Err(Error::function(format!(
             "{fname}: wrong type for value; expected string; got {}",
@@ -467,16 +502,14 @@ pub fn register_helm_functions(env: &mut Environment) -> Result<(), Error> {
     env.add_function("tpl", |st: &mut State<'_>, args: &[Value]| {
         want_args(args, 2)?;
         let src = arg_str("tpl", args, 0)?.to_string();
-        let out = st
-            .execute_source(SET_NAME, &src, &args[1])
-            .map_err(|e| {
-                let what = if e.kind() == ErrorKind::Syntax {
-                    "cannot parse template"
-                } else {
-                    "error during tpl function execution for"
-                };
-                Error::function(format!("{what} {src:?}: {e}"))
-            })?;
+        let out = st.execute_source(SET_NAME, &src, &args[1]).map_err(|e| {
+            let what = if e.kind() == ErrorKind::Syntax {
+                "cannot parse template"
+            } else {
+                "error during tpl function execution for"
+            };
+            Error::function(format!("{what} {src:?}: {e}"))
+        })?;
         Ok(Value::from(scrub_no_value(&out)))
     })?;
     env.add_function("required", |_st: &mut State<'_>, args: &[Value]| {
@@ -534,7 +567,7 @@ pub fn register_helm_functions(env: &mut Environment) -> Result<(), Error> {
         let s = arg_str("fromYaml", args, 0)?;
         Ok(match goyaml::from_yaml_object(s) {
             Ok(m) => yaml_to_value(&Yaml::Map(m)),
-            Err(e) => error_map(e.to_string()),
+            Err(e) => error_map(e.helm_message()),
         })
     })?;
     env.add_function("fromYamlArray", |_st: &mut State<'_>, args: &[Value]| {
@@ -547,7 +580,7 @@ pub fn register_helm_functions(env: &mut Environment) -> Result<(), Error> {
                 "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
                 other.json_type_name()
             ))]),
-            Err(e) => Value::list(vec![Value::from(e.to_string())]),
+            Err(e) => Value::list(vec![Value::from(e.helm_message())]),
         })
     })?;
     env.add_function("fromJson", |_st: &mut State<'_>, args: &[Value]| {
@@ -561,7 +594,7 @@ pub fn register_helm_functions(env: &mut Environment) -> Result<(), Error> {
                 _ => Rc::new(RefCell::new(BTreeMap::new())),
             };
             m.borrow_mut()
-                .insert("Error".to_string(), Value::from(e.to_string()));
+                .insert("Error".to_string(), Value::from(e.go_message()));
             return Ok(Value::Map(m));
         }
         Ok(out)
@@ -576,10 +609,25 @@ pub fn register_helm_functions(env: &mut Environment) -> Result<(), Error> {
                 "json: cannot unmarshal {} into Go value of type []interface {{}}",
                 other.json_type_name()
             ))]),
-            Err(e) => Value::list(vec![Value::from(e.to_string())]),
+            Err(e) => Value::list(vec![Value::from(e.go_message())]),
         })
     })?;
     Ok(())
+}
+
+/// The methods of Helm's `common.Values` reachable as `.Values.NAME` (no arguments).
+fn values_method(m: &gotmpl::Map, name: &str) -> Option<Result<Value, Error>> {
+    match name {
+        // the same map, now typed `map[string]interface {}`
+        "AsMap" => Some(Ok(Value::Map(m.clone()))),
+        "YAML" => Some(
+            value_to_yaml(&Value::Map(m.clone()))
+                .and_then(|y| goyaml::to_yaml(&y).map_err(|e| e.to_string()))
+                .map(|s| Value::from(s + "\n"))
+                .map_err(Error::function),
+        ),
+        _ => None,
+    }
 }
 
 fn error_map(msg: String) -> Value {
@@ -616,7 +664,9 @@ impl Object for FilesObject {
         match name {
             "Get" => Ok(Value::from(self.0.get(&one(args)?))),
             "GetBytes" => Ok(Value::Bytes(self.0.get_bytes(&one(args)?).into())),
-            "Glob" => Ok(Value::object(FilesObject(Rc::new(self.0.glob(&one(args)?))))),
+            "Glob" => Ok(Value::object(FilesObject(Rc::new(
+                self.0.glob(&one(args)?),
+            )))),
             "Lines" => Ok(Value::from(self.0.lines(&one(args)?))),
             "AsConfig" => {
                 want_args(args, 0)?;
@@ -784,8 +834,4 @@ impl Object for VersionSet {
     fn as_any(&self) -> &dyn Any {
         self
     }
-}
-
-fn register_sprig(_env: &mut Environment, _g: Arc<dyn Generator>) -> Result<(), Error> {
-    Ok(())
 }

@@ -1,7 +1,8 @@
 //! Template execution compared with the reference Helm library: each case renders one of
 //! the charts in `tests/charts/` with the flags `tests/regen_golden.sh` gave the reference,
 //! and the output (or the error, with Helm's `Error: ` prefix) must be byte-identical to
-//! the golden files it wrote.
+//! the golden files it wrote. (`--set` integers are avoided: the reference receives values
+//! as JSON, so it would see a float64 where Helm's CLI and this renderer see an int64.)
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ struct Case<'a> {
     namespace: &'a str,
     set: &'a [&'a str],
     set_string: &'a [&'a str],
+    set_json: &'a [&'a str],
     kube_version: Option<&'a str>,
     api_versions: &'a [&'a str],
 }
@@ -31,6 +33,7 @@ const BASE: Case<'static> = Case {
     namespace: "default",
     set: &[],
     set_string: &[],
+    set_json: &[],
     kube_version: None,
     api_versions: &[],
 };
@@ -40,6 +43,9 @@ fn run(case: &Case) -> Result<String, String> {
     let mut vb = ValuesBuilder::new();
     for s in case.set {
         vb = vb.set(*s);
+    }
+    for s in case.set_json {
+        vb = vb.set_json(*s);
     }
     for s in case.set_string {
         vb = vb.set_string(*s);
@@ -61,7 +67,11 @@ fn check(case: Case) {
     let err = std::fs::read_to_string(dir().join(format!("golden/{}.err", case.golden))).unwrap();
     match run(&case) {
         Ok(s) => {
-            assert!(err.is_empty(), "{}: Helm failed with {err}, we rendered:\n{s}", case.golden);
+            assert!(
+                err.is_empty(),
+                "{}: Helm failed with {err}, we rendered:\n{s}",
+                case.golden
+            );
             assert_eq!(s, out, "{}", case.golden);
         }
         Err(e) => assert_eq!(format!("Error: {e}\n"), err, "{}", case.golden),
@@ -94,7 +104,8 @@ fn set_values_and_kube_version() {
     check(Case {
         golden: "engine-set",
         chart: "engine",
-        set: &["port=9090", "name=other"],
+        set: &["name=other"],
+        set_json: &["port=9090"],
         set_string: &["big=7"],
         kube_version: Some("v1.30.2"),
         ..BASE

@@ -6,6 +6,7 @@ mod docs;
 mod functions;
 mod provider;
 mod resources;
+mod template_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,42 +39,7 @@ enum Command {
         check: bool,
     },
     /// Renders a Helm chart like `helm template` (same flags, same output bytes).
-    Template(Box<TemplateArgs>),
-}
-
-#[derive(clap::Args)]
-struct TemplateArgs {
-    /// Release name.
-    release: String,
-    /// Chart directory, .tgz, or chart name with --repo.
-    chart: String,
-    #[arg(short = 'n', long)]
-    namespace: Option<String>,
-    #[arg(short = 'f', long = "values")]
-    values: Vec<PathBuf>,
-    #[arg(long)]
-    set: Vec<String>,
-    #[arg(long = "set-string")]
-    set_string: Vec<String>,
-    #[arg(long = "set-json")]
-    set_json: Vec<String>,
-    #[arg(long = "set-file")]
-    set_file: Vec<String>,
-    #[arg(long = "kube-version")]
-    kube_version: Option<String>,
-    #[arg(short = 'a', long = "api-versions")]
-    api_versions: Vec<String>,
-    /// Chart version (with --repo).
-    #[arg(long = "version")]
-    chart_version: Option<String>,
-    #[arg(long)]
-    repo: Option<String>,
-    #[arg(long = "include-crds")]
-    include_crds: bool,
-    #[arg(long = "no-hooks")]
-    no_hooks: bool,
-    #[arg(short = 's', long = "show-only")]
-    show_only: Vec<String>,
+    Template(Box<template_cmd::TemplateArgs>),
 }
 
 fn main() -> ExitCode {
@@ -104,13 +70,22 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Some(Command::Template(args)) => {
-            let _ = (&args.release, &args.chart);
-            eprintln!(
-                "Error: the native Helm renderer is not part of this build yet; `template` accepts helm template's \
-                 flags but cannot render charts."
-            );
-            ExitCode::from(2)
-        }
+        Some(Command::Template(args)) => match template_cmd::run(&args) {
+            Ok(out) => {
+                use std::io::Write;
+                let mut stdout = std::io::stdout().lock();
+                match stdout
+                    .write_all(out.as_bytes())
+                    .and_then(|_| stdout.flush())
+                {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(_) => ExitCode::FAILURE,
+                }
+            }
+            Err(e) => {
+                eprintln!("Error: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }

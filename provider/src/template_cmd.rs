@@ -1,0 +1,135 @@
+//! `terraform-provider-cilium template RELEASE CHART [flags]`: `helm template` (Helm v4)
+//! with the native renderer. Same flags, same output bytes, same error text.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use helm::{Chart, RenderOptions, ValuesBuilder};
+
+#[derive(clap::Args)]
+pub struct TemplateArgs {
+    /// Release name.
+    release: String,
+    /// Chart directory or .tgz.
+    chart: String,
+    /// Namespace of the release (`.Release.Namespace`).
+    #[arg(short = 'n', long, default_value = "default")]
+    namespace: String,
+    /// Values files, merged in order (later wins).
+    #[arg(short = 'f', long = "values", value_delimiter = ',')]
+    values: Vec<PathBuf>,
+    /// Values on the command line (`a.b=1,c={x,y}`).
+    #[arg(long)]
+    set: Vec<String>,
+    /// Like --set, every value a string.
+    #[arg(long = "set-string")]
+    set_string: Vec<String>,
+    /// Values as JSON (`a.b=[1,2]` or a whole `{...}` object).
+    #[arg(long = "set-json")]
+    set_json: Vec<String>,
+    /// Values read from files (`key=path`).
+    #[arg(long = "set-file")]
+    set_file: Vec<String>,
+    /// A literal string value, no parsing (`key=value`).
+    #[arg(long = "set-literal")]
+    set_literal: Vec<String>,
+    /// Kubernetes version for `.Capabilities.KubeVersion` (default v1.36.0).
+    #[arg(long = "kube-version")]
+    kube_version: Option<String>,
+    /// Extra API versions for `.Capabilities.APIVersions` (`group/version` or `group/version/Kind`).
+    #[arg(short = 'a', long = "api-versions", value_delimiter = ',')]
+    api_versions: Vec<String>,
+    /// Chart version (with --repo).
+    #[arg(long = "version")]
+    chart_version: Option<String>,
+    /// Chart repository URL; CHART is then a chart name.
+    #[arg(long)]
+    repo: Option<String>,
+    /// Print the chart's crds/ first.
+    #[arg(long = "include-crds")]
+    include_crds: bool,
+    /// Leave hooks out.
+    #[arg(long = "no-hooks")]
+    no_hooks: bool,
+    /// Leave test hooks out.
+    #[arg(long = "skip-tests")]
+    skip_tests: bool,
+    /// Render as an upgrade (`.Release.IsUpgrade`).
+    #[arg(long = "is-upgrade")]
+    is_upgrade: bool,
+    /// Do not validate values against values.schema.json.
+    #[arg(long = "skip-schema-validation")]
+    skip_schema_validation: bool,
+    /// Print only the documents of these templates (`templates/x.yaml`, globs allowed).
+    #[arg(short = 's', long = "show-only")]
+    show_only: Vec<String>,
+}
+
+/// Renders and returns the output; the error is Helm's text without `Error: `.
+pub fn run(args: &TemplateArgs) -> Result<String, String> {
+    let chart = load_chart(args)?;
+    let mut vb = ValuesBuilder::new();
+    for f in &args.values {
+        let text = if f.as_os_str() == "-" {
+            std::io::read_to_string(std::io::stdin()).map_err(|e| format!("reading stdin: {e}"))?
+        } else {
+            std::fs::read_to_string(f)
+                .map_err(|e| format!("open {}: {}", f.display(), io_text(&e)))?
+        };
+        vb = vb.file(f.display().to_string(), text);
+    }
+    for s in &args.set_json {
+        vb = vb.set_json(s.clone());
+    }
+    for s in &args.set {
+        vb = vb.set(s.clone());
+    }
+    for s in &args.set_string {
+        vb = vb.set_string(s.clone());
+    }
+    for s in &args.set_file {
+        vb = vb.set_file(s.clone());
+    }
+    for s in &args.set_literal {
+        vb = vb.set_literal(s.clone());
+    }
+    let user = vb.build(&mut |p| {
+        std::fs::read_to_string(p).map_err(|e| format!("open {p}: {}", io_text(&e)))
+    })?;
+    let opts = RenderOptions {
+        release_name: args.release.clone(),
+        namespace: args.namespace.clone(),
+        kube_version: args.kube_version.clone(),
+        api_versions: args.api_versions.clone(),
+        include_crds: args.include_crds,
+        no_hooks: args.no_hooks,
+        skip_tests: args.skip_tests,
+        show_only: args.show_only.clone(),
+        is_upgrade: args.is_upgrade,
+        skip_schema_validation: args.skip_schema_validation,
+    };
+    let generator = Arc::new(sprig::DefaultGenerator::new(
+        Arc::new(sprig::OsSource),
+        Arc::new(sprig::SystemClock),
+    ));
+    helm::render(&chart, user, &opts, generator).map(|r| r.manifest)
+}
+
+fn load_chart(args: &TemplateArgs) -> Result<Chart, String> {
+    if let Some(repo) = &args.repo {
+        let _ = (repo, &args.chart_version);
+        return Err(
+            "--repo is not supported by this build; download the chart and pass its \
+                    directory or .tgz"
+                .into(),
+        );
+    }
+    Chart::load(&args.chart).map_err(|e| e.to_string())
+}
+
+fn io_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        _ => e.to_string(),
+    }
+}
