@@ -12,7 +12,7 @@ use crate::provider::CiliumProvider;
 
 /// Builds every page: relative path → content.
 pub fn pages(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
-    let p = CiliumProvider;
+    let p = CiliumProvider::new();
     let mut out = BTreeMap::new();
     let prefix = format!("{}_", p.type_name());
 

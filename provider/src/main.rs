@@ -44,7 +44,7 @@ enum Command {
 
 fn main() -> ExitCode {
     if tfplugin::launched_by_terraform() {
-        return match tfplugin::serve(provider::CiliumProvider) {
+        return match tfplugin::serve(provider::CiliumProvider::new()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("Error: {e}");

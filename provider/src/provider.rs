@@ -1,6 +1,7 @@
 //! The `cilium` provider: its configuration block and what it offers.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
 
 use tfplugin::{
     Attribute, Ctx, DataSource, Diagnostic, Diagnostics, Function, Mode, Resource, Schema, Type,
@@ -9,6 +10,7 @@ use tfplugin::{
 
 use crate::data_sources::cilium_validation::Validation;
 use crate::functions::config_format::ConfigFormatFunction;
+use crate::resources::cilium_inline_manifest::InlineManifest;
 use crate::resources::cilium_talos_patch::TalosPatch;
 
 /// Provider settings, each also readable from an environment variable.
@@ -43,7 +45,64 @@ pub const SETTINGS: &[Setting] = &[
     },
 ];
 
-pub struct CiliumProvider;
+/// Default chart repository of the Cilium project.
+/// Source: https://docs.cilium.io/en/stable/installation/k8s-install-helm/
+pub const DEFAULT_CHART_REPOSITORY: &str = "https://helm.cilium.io/";
+
+/// The provider configuration after defaults and environment variables.
+#[derive(Debug, Clone)]
+pub struct ProviderConfig {
+    pub chart_repository: String,
+    pub cache_dir: PathBuf,
+    pub offline: bool,
+}
+
+impl ProviderConfig {
+    /// Defaults overridden by environment variables (before `configure` has run, e.g. in
+    /// the `template` CLI).
+    pub fn from_env() -> ProviderConfig {
+        let env = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+        ProviderConfig {
+            chart_repository: env("CILIUM_CHART_REPOSITORY")
+                .unwrap_or_else(|| DEFAULT_CHART_REPOSITORY.to_string()),
+            cache_dir: env("CILIUM_CACHE_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(default_cache_dir),
+            offline: env("CILIUM_OFFLINE")
+                .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "TRUE" | "True")),
+        }
+    }
+}
+
+/// `$XDG_CACHE_HOME/terraform-provider-cilium`, else `~/.cache/terraform-provider-cilium`,
+/// else a directory under the system temp dir.
+pub fn default_cache_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache"))
+        })
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("terraform-provider-cilium")
+}
+
+/// Configuration shared by the provider and its resources (set by `configure`).
+pub type SharedConfig = Arc<RwLock<ProviderConfig>>;
+
+pub struct CiliumProvider {
+    config: SharedConfig,
+}
+
+impl CiliumProvider {
+    pub fn new() -> CiliumProvider {
+        CiliumProvider {
+            config: Arc::new(RwLock::new(ProviderConfig::from_env())),
+        }
+    }
+}
 
 impl tfplugin::Provider for CiliumProvider {
     fn type_name(&self) -> &str {
@@ -87,8 +146,29 @@ impl tfplugin::Provider for CiliumProvider {
         d
     }
 
+    fn configure(&self, _ctx: &Ctx, _terraform_version: &str, config: &Value) -> Diagnostics {
+        let mut c = ProviderConfig::from_env();
+        if let Some(Value::String(url)) = config.get("chart_repository") {
+            c.chart_repository = url.clone();
+        }
+        if let Some(Value::String(dir)) = config.get("cache_dir") {
+            c.cache_dir = PathBuf::from(dir);
+        }
+        if let Some(Value::Bool(b)) = config.get("offline") {
+            c.offline = *b;
+        }
+        match self.config.write() {
+            Ok(mut g) => *g = c,
+            Err(p) => *p.into_inner() = c,
+        }
+        Vec::new()
+    }
+
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(TalosPatch)]
+        vec![
+            Arc::new(TalosPatch),
+            Arc::new(InlineManifest::new(self.config.clone())),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {

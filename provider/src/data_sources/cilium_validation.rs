@@ -335,13 +335,8 @@ fn attribute_path(
     pool_origin: &[(usize, usize)],
 ) -> AttributePath {
     let (head, index) = split_index(&f.path);
-    if let Some(key) = head.strip_prefix("values.") {
-        let parts: Vec<&str> = key.split('.').collect();
-        let origin = rules::values_origin(docs, &parts).or_else(|| docs.len().checked_sub(1));
-        return match origin {
-            Some(i) => AttributePath::attr("values").then_index(i),
-            None => AttributePath::attr("values"),
-        };
+    if head.starts_with("values.") {
+        return values_attribute_path(head, docs);
     }
     match (head, index) {
         ("load_balancer_ip_pools", Some(i)) => match pool_origin.get(i) {
@@ -367,8 +362,22 @@ fn split_index(path: &str) -> (&str, Option<usize>) {
     }
 }
 
+/// The `values[i]` attribute that set the key a `values.a.b` finding path names (the last
+/// document that has it), or `values` itself.
+pub(crate) fn values_attribute_path(
+    finding_path: &str,
+    docs: &[serde_json::Value],
+) -> AttributePath {
+    let key = finding_path.strip_prefix("values.").unwrap_or(finding_path);
+    let parts: Vec<&str> = key.split('.').collect();
+    match rules::values_origin(docs, &parts).or_else(|| docs.len().checked_sub(1)) {
+        Some(i) => AttributePath::attr("values").then_index(i),
+        None => AttributePath::attr("values"),
+    }
+}
+
 /// One YAML document read as Helm reads a values file, as JSON.
-fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
+pub(crate) fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
     let map = goyaml::parse_values(text).map_err(|e| e.to_string())?;
     let json = goyaml::to_json(&goyaml::Yaml::Map(map)).map_err(|e| e.to_string())?;
     serde_json::from_str(&json).map_err(|e| e.to_string())
