@@ -242,3 +242,106 @@ pub fn resource_values<'a>(state: &'a serde_json::Value, address: &str) -> &'a s
         .map(|r| &r["values"])
         .unwrap_or_else(|| panic!("{address} not in state"))
 }
+
+/// A Helm chart repository served on 127.0.0.1 for the duration of a test: `index.yaml`
+/// plus one `.tgz` per chart directory given, packaged here (digests in the index).
+pub struct ChartRepo {
+    pub url: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    addr: std::net::SocketAddr,
+}
+
+impl ChartRepo {
+    /// Packages `charts` (directories under acceptance-tests/charts) and serves them.
+    pub fn serve(charts: &[&str]) -> ChartRepo {
+        use sha2::Digest;
+        let mut files: std::collections::HashMap<String, Vec<u8>> = Default::default();
+        let mut index = String::from("apiVersion: v1\nentries:\n");
+        for name in charts {
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("charts")
+                .join(name);
+            let chart_yaml = std::fs::read_to_string(dir.join("Chart.yaml")).unwrap();
+            let version = chart_yaml
+                .lines()
+                .find_map(|l| l.strip_prefix("version: "))
+                .expect("version in Chart.yaml")
+                .trim()
+                .to_string();
+            let tgz = package(&dir, name);
+            let digest: String = sha2::Sha256::digest(&tgz)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let file = format!("{name}-{version}.tgz");
+            index.push_str(&format!(
+                "  {name}:\n  - name: {name}\n    version: {version}\n    digest: {digest}\n    urls:\n    - {file}\n"
+            ));
+            files.insert(format!("/{file}"), tgz);
+        }
+        files.insert("/index.yaml".into(), index.into_bytes());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                let Ok((mut s, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                let _ = s.set_nonblocking(false);
+                let mut buf = [0u8; 4096];
+                let n = s.read(&mut buf).unwrap_or(0);
+                let req = String::from_utf8_lossy(&buf[..n]);
+                let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let _ = match files.get(&path) {
+                    Some(body) => s
+                        .write_all(
+                            format!(
+                                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                                body.len()
+                            )
+                            .as_bytes(),
+                        )
+                        .and_then(|_| s.write_all(body)),
+                    None => s.write_all(
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    ),
+                };
+            }
+        });
+        ChartRepo {
+            url: format!("http://{addr}/"),
+            stop,
+            thread: Some(thread),
+            addr,
+        }
+    }
+
+    /// Stops serving; the port then refuses connections.
+    pub fn stop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        let _ = self.addr;
+    }
+}
+
+impl Drop for ChartRepo {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A chart directory as `helm package` lays it out: `<name>/...` in a gzipped tar.
+fn package(dir: &Path, name: &str) -> Vec<u8> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    tar.append_dir_all(name, dir).unwrap();
+    tar.into_inner().unwrap().finish().unwrap()
+}

@@ -44,9 +44,10 @@ impl InlineFormat {
 /// (ClusterInlineManifest) and
 /// https://github.com/siderolabs/talos/blob/v1.14.0-rc.1/website/content/v1.14/reference/configuration/kubernetes/kubeinlinemanifestconfig.md
 pub fn inline_manifest_patch(format: InlineFormat, name: &str, manifest: &str) -> String {
-    let body = literal_block(manifest, 6);
     match format {
         InlineFormat::Legacy => {
+            // the block's lines sit deeper than the `contents` key (column 6)
+            let body = literal_block(manifest, 8);
             let mut out = String::from("cluster:\n  inlineManifests:\n    - name: ");
             out.push_str(&scalar(name));
             out.push_str("\n      contents:");
@@ -70,8 +71,7 @@ fn scalar(s: &str) -> String {
 }
 
 /// ` |` + the text indented by `indent`, or a quoted scalar when a literal block cannot
-/// carry the text exactly (control characters, or a text without a final newline that
-/// the `|-` chomping would get wrong with trailing blank lines).
+/// carry the text exactly (control characters, leading space or newline, trailing space).
 fn literal_block(text: &str, indent: usize) -> String {
     let literal_ok = !text.is_empty()
         && text
@@ -79,12 +79,13 @@ fn literal_block(text: &str, indent: usize) -> String {
             .all(|c| c == '\n' || c == '\t' || (!c.is_control() && c != '\u{feff}'))
         && !text.starts_with(' ')
         && !text.starts_with('\n')
-        && !text.ends_with("\n\n")
         && !text.ends_with(' ');
     if !literal_ok {
         return format!(" {}\n", scalar(text));
     }
+    // clip (`|`) keeps one final newline, keep (`|+`) all of them, strip (`|-`) none
     let (chomp, content) = match text.strip_suffix('\n') {
+        Some(c) if c.ends_with('\n') => ("|+", c),
         Some(c) => ("|", c),
         None => ("|-", text),
     };
@@ -237,9 +238,9 @@ mod tests {
         assert!(
             p.starts_with("cluster:\n  inlineManifests:\n    - name: cilium\n      contents: |\n")
         );
-        assert!(p.contains("\n      ---\n      # Source: x\n"));
+        assert!(p.contains("\n        ---\n        # Source: x\n"));
         // the blank line stays blank (no trailing spaces)
-        assert!(p.contains("kind: ConfigMap\n\n      data:"));
+        assert!(p.contains("kind: ConfigMap\n\n        data:"));
     }
 
     #[test]
@@ -251,6 +252,8 @@ mod tests {
         );
         let p = inline_manifest_patch(InlineFormat::Multidoc, "cilium", "a: 1");
         assert!(p.ends_with("manifest: |-\n  a: 1\n"));
+        let p = inline_manifest_patch(InlineFormat::Multidoc, "cilium", "a: 1\n\n");
+        assert!(p.ends_with("manifest: |+\n  a: 1\n\n"), "{p}");
     }
 
     #[test]
