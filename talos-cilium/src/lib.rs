@@ -9,6 +9,7 @@
 
 pub mod facts;
 pub mod finding;
+pub mod manifests;
 pub mod net;
 pub mod patch;
 pub mod rules;
