@@ -8,6 +8,8 @@ use tfplugin::{
     Value,
 };
 
+use crate::data_sources::cilium_l2_announcement_policy::L2AnnouncementPolicy;
+use crate::data_sources::cilium_lb_ip_pool::LbIpPool;
 use crate::data_sources::cilium_validation::Validation;
 use crate::functions::config_format::ConfigFormatFunction;
 use crate::resources::cilium_inline_manifest::InlineManifest;
@@ -172,7 +174,11 @@ impl tfplugin::Provider for CiliumProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(Validation)]
+        vec![
+            Arc::new(Validation),
+            Arc::new(LbIpPool),
+            Arc::new(L2AnnouncementPolicy),
+        ]
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {

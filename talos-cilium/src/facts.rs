@@ -328,6 +328,87 @@ pub fn cilium_minor(v: &CiliumVersion) -> Option<&'static CiliumMinorFacts> {
     }
 }
 
+/// Newest Cilium minor the facts above and below were checked against; for
+/// newer minors callers assume nothing changed and say so.
+/// Source: facts.md §6 (cilium/charts up to 1.20.x, <https://github.com/cilium/charts>).
+pub const NEWEST_KNOWN_CILIUM: (u64, u64) = (1, 20);
+
+/// True when `v` is newer than [`NEWEST_KNOWN_CILIUM`] (facts are assumed unchanged).
+pub fn cilium_newer_than_known(v: &CiliumVersion) -> bool {
+    v.minor_key() > NEWEST_KNOWN_CILIUM
+}
+
+/// Group of the Cilium CRDs.
+pub const CILIUM_API_GROUP: &str = "cilium.io";
+
+/// LB-IPAM and its `CiliumLoadBalancerIPPool` CRD (registered by the operator,
+/// not the chart) first exist in Cilium 1.13, as `cilium.io/v2alpha1`.
+/// Source: <https://github.com/cilium/cilium/pull/21764> ("operator: Add LB-IPAM", v1.13).
+pub const LB_IPAM_SINCE: (u64, u64) = (1, 13);
+
+/// `cilium.io/v2` `CiliumLoadBalancerIPPool` is served (and the storage
+/// version) from 1.18; `v2alpha1` stays served but deprecated (removal not
+/// verified as of 1.20). 1.13-1.17 serve `v2alpha1` only.
+/// Sources: <https://github.com/cilium/cilium/pull/39090> (promote to v2, 2025-04, v1.18),
+/// <https://github.com/cilium/cilium/pull/39134> (deprecate v2alpha1),
+/// <https://github.com/cilium/cilium/blob/main/pkg/k8s/apis/cilium.io/client/crds/v2/ciliumloadbalancerippools.yaml>.
+pub const LB_IPAM_POOL_V2_SINCE: (u64, u64) = (1, 18);
+
+/// `spec.blocks` (entries `{cidr}` or `{start, stop}`) replaces `spec.cidrs`
+/// (entries `{cidr}` only) in 1.15; 1.15 accepts both as aliases, 1.16 removes
+/// `cidrs`. Start/stop ranges exist only in `blocks`, so from 1.15 too.
+/// Source: <https://github.com/cilium/cilium/pull/33151> ("v1.15 added `blocks` to replace
+/// `cidrs` ... Now in v1.16 we are cleaning up the deprecated field and removing `cidrs`";
+/// "v1.15 introduced non-cidr ranges"), issue <https://github.com/cilium/cilium/issues/28590>.
+pub const LB_IPAM_POOL_BLOCKS_SINCE: (u64, u64) = (1, 15);
+
+/// The apiVersion to write a `CiliumLoadBalancerIPPool` with (the newest
+/// served one), or None before LB-IPAM exists (< 1.13).
+/// Versions and sources: [`LB_IPAM_SINCE`], [`LB_IPAM_POOL_V2_SINCE`].
+pub fn cilium_lb_ipam_pool_api(v: &CiliumVersion) -> Option<&'static str> {
+    if v.minor_key() >= LB_IPAM_POOL_V2_SINCE {
+        Some("cilium.io/v2")
+    } else if v.minor_key() >= LB_IPAM_SINCE {
+        Some("cilium.io/v2alpha1")
+    } else {
+        None
+    }
+}
+
+/// The `CiliumLoadBalancerIPPool.spec` list field: `blocks` from 1.15,
+/// `cidrs` in 1.13-1.14. See [`LB_IPAM_POOL_BLOCKS_SINCE`].
+pub fn cilium_lb_ipam_pool_list_field(v: &CiliumVersion) -> &'static str {
+    if v.minor_key() >= LB_IPAM_POOL_BLOCKS_SINCE {
+        "blocks"
+    } else {
+        "cidrs"
+    }
+}
+
+/// Start/stop ranges in a pool: 1.15+ (only `blocks` entries have `start`/`stop`).
+/// See [`LB_IPAM_POOL_BLOCKS_SINCE`].
+pub fn cilium_lb_ipam_pool_supports_ranges(v: &CiliumVersion) -> bool {
+    v.minor_key() >= LB_IPAM_POOL_BLOCKS_SINCE
+}
+
+/// L2 announcements and the `CiliumL2AnnouncementPolicy` CRD first exist in
+/// Cilium 1.14.
+/// Source: <https://github.com/cilium/cilium/pull/25471> ("L2 announcement", merged 2023-06, v1.14.0);
+/// <https://docs.cilium.io/en/v1.14/network/l2-announcements/>.
+pub const L2_ANNOUNCEMENTS_SINCE: (u64, u64) = (1, 14);
+
+/// `CiliumL2AnnouncementPolicy` is served as `cilium.io/v2alpha1` only, in
+/// 1.14 through 1.20 (no v2 CRD in cilium/cilium history). None before 1.14.
+/// Sources: <https://github.com/cilium/cilium/blob/main/pkg/k8s/apis/cilium.io/client/crds/v2alpha1/ciliuml2announcementpolicies.yaml>,
+/// <https://github.com/cilium/cilium/blob/main/Documentation/network/l2-announcements.rst> (facts.md §8).
+pub fn cilium_l2_announcement_policy_api(v: &CiliumVersion) -> Option<&'static str> {
+    if v.minor_key() >= L2_ANNOUNCEMENTS_SINCE {
+        Some("cilium.io/v2alpha1")
+    } else {
+        None
+    }
+}
+
 /// The chart's agent capabilities include SYSLOG from 1.19.0.
 /// Source: cilium/charts cilium-1.19.0.tgz values.yaml (facts.md §6 and §11 #8).
 pub fn cilium_agent_needs_syslog(v: &CiliumVersion) -> bool {
@@ -490,5 +571,58 @@ mod tests {
         );
         assert_eq!(cilium_minor(&c("1.18.0")).unwrap().min_kernel, "5.10");
         assert!(cilium_minor(&c("1.13.0")).is_none());
+    }
+
+    #[test]
+    fn lb_ipam_pool_api_boundaries() {
+        assert_eq!(cilium_lb_ipam_pool_api(&c("1.12.19")), None);
+        assert_eq!(
+            cilium_lb_ipam_pool_api(&c("1.13.0")),
+            Some("cilium.io/v2alpha1")
+        );
+        assert_eq!(
+            cilium_lb_ipam_pool_api(&c("1.17.18")),
+            Some("cilium.io/v2alpha1")
+        );
+        assert_eq!(
+            cilium_lb_ipam_pool_api(&c("1.18.0-pre.0")),
+            Some("cilium.io/v2")
+        );
+        assert_eq!(cilium_lb_ipam_pool_api(&c("1.18.0")), Some("cilium.io/v2"));
+        assert_eq!(cilium_lb_ipam_pool_api(&c("1.21.0")), Some("cilium.io/v2"));
+        // the per-minor table agrees with the function
+        for f in CILIUM_MINORS {
+            let v = c(&format!("{}.{}.0", f.minor.0, f.minor.1));
+            assert_eq!(cilium_lb_ipam_pool_api(&v), Some(f.lb_ipam_pool_api));
+        }
+    }
+
+    #[test]
+    fn lb_ipam_pool_field_boundaries() {
+        assert_eq!(cilium_lb_ipam_pool_list_field(&c("1.13.0")), "cidrs");
+        assert_eq!(cilium_lb_ipam_pool_list_field(&c("1.14.19")), "cidrs");
+        assert_eq!(cilium_lb_ipam_pool_list_field(&c("1.15.0")), "blocks");
+        assert_eq!(cilium_lb_ipam_pool_list_field(&c("1.16.5")), "blocks");
+        assert!(!cilium_lb_ipam_pool_supports_ranges(&c("1.14.19")));
+        assert!(cilium_lb_ipam_pool_supports_ranges(&c("1.15.0")));
+    }
+
+    #[test]
+    fn l2_policy_api_boundaries() {
+        assert_eq!(cilium_l2_announcement_policy_api(&c("1.13.16")), None);
+        assert_eq!(
+            cilium_l2_announcement_policy_api(&c("1.14.0")),
+            Some("cilium.io/v2alpha1")
+        );
+        assert_eq!(
+            cilium_l2_announcement_policy_api(&c("1.20.0")),
+            Some("cilium.io/v2alpha1")
+        );
+        assert!(!cilium_newer_than_known(&c("1.20.3")));
+        assert!(cilium_newer_than_known(&c("1.21.0-pre.0")));
+        assert_eq!(
+            CILIUM_MINORS.last().map(|f| f.minor),
+            Some(NEWEST_KNOWN_CILIUM)
+        );
     }
 }

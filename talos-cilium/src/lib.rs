@@ -10,6 +10,7 @@
 pub mod facts;
 pub mod finding;
 pub mod inline;
+pub mod manifests;
 pub mod net;
 pub mod patch;
 pub mod rules;
