@@ -24,8 +24,9 @@ pub fn pages(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
     index.push_str("# cilium Provider\n\n");
     index.push_str(
         "Makes the Cilium CNI bootstrap of a Talos Linux cluster a first-class, validated part of the plan: the Talos \
-         machine-configuration patches Cilium needs, correct for the Talos version targeted, and the Cilium Helm values \
-         that match them. The patches go into `config_patches` of the siderolabs/talos provider.\n\n",
+         machine-configuration patches Cilium needs, correct for the Talos version targeted, the Cilium Helm values \
+         that match them, and the Cilium chart itself rendered natively (no helm binary) into an inline manifest with \
+         stable generated certificates. The patches go into `config_patches` of the siderolabs/talos provider.\n\n",
     );
     index.push_str(&example_section(root, "examples/provider/provider.tf")?);
     index.push_str(&schema_section(&p.schema()));

@@ -10,7 +10,7 @@ use helm::{Chart, RenderOptions, ValuesBuilder};
 pub struct TemplateArgs {
     /// Release name.
     release: String,
-    /// Chart directory or .tgz.
+    /// Chart directory or .tgz, or a chart name with --repo.
     chart: String,
     /// Namespace of the release (`.Release.Namespace`).
     #[arg(short = 'n', long, default_value = "default")]
@@ -117,12 +117,16 @@ pub fn run(args: &TemplateArgs) -> Result<String, String> {
 
 fn load_chart(args: &TemplateArgs) -> Result<Chart, String> {
     if let Some(repo) = &args.repo {
-        let _ = (repo, &args.chart_version);
-        return Err(
-            "--repo is not supported by this build; download the chart and pass its \
-                    directory or .tgz"
-                .into(),
-        );
+        // Same cache and offline switch as the provider (CILIUM_CACHE_DIR, CILIUM_OFFLINE).
+        let cfg = crate::provider::ProviderConfig::from_env();
+        let mut rc = helm::repo::RepoConfig::new(cfg.cache_dir);
+        rc.offline = cfg.offline;
+        let client = helm::repo::RepoClient::new(rc).map_err(|e| e.to_string())?;
+        let version = args.chart_version.as_deref().unwrap_or("");
+        let fetched = client
+            .fetch(repo, &args.chart, version)
+            .map_err(|e| e.to_string())?;
+        return Chart::load(&fetched.path).map_err(|e| e.to_string());
     }
     Chart::load(&args.chart).map_err(|e| e.to_string())
 }

@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn registered() {
-        let p = crate::provider::CiliumProvider;
+        let p = crate::provider::CiliumProvider::new();
         assert!(
             p.data_sources()
                 .iter()
