@@ -290,3 +290,95 @@ resource "cilium_inline_manifest" "this" {{
     assert_ne!(r.code, 0, "{}", r.stdout);
     assert!(r.stderr.contains("SYS_MODULE"), "{}", r.stderr);
 }
+
+#[test]
+fn certificates_are_listed_and_near_expiry_is_reported() {
+    let repo = ChartRepo::serve(&["secrets"]);
+    let cache = tempfile::tempdir().unwrap();
+    let w = Workdir::new(&config(&repo.url, cache.path(), false, ""));
+    let plan = w.plan_json();
+    let certs = change(&plan, ADDR)["after"]["certificates"].clone();
+    let subjects: Vec<&str> = certs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["test-ca", "server.test"]);
+    // genCA "test-ca" 1095: valid about three years from now; the leaf 365 days.
+    let year = |c: &serde_json::Value| {
+        c["not_after"].as_str().unwrap()[..4]
+            .parse::<i32>()
+            .unwrap()
+    };
+    assert!(year(&certs[0]) >= year(&certs[1]) + 2, "{certs}");
+
+    // A chart whose leaf certificate lives 10 days: warned about at plan time.
+    let r = w.tf(&["plan", "-no-color"]).ok();
+    assert!(!r.stdout.contains("expires soon"), "{}", r.stdout);
+    w.write(&config(
+        &repo.url,
+        cache.path(),
+        false,
+        "  values = [yamlencode({ leafDays = 10 })]",
+    ));
+    let r = w.tf(&["plan", "-no-color"]).ok();
+    assert!(
+        r.stdout.contains("Generated certificate expires soon") && r.stdout.contains("server.test"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn delivery_selects_the_size_check() {
+    let repo = ChartRepo::serve(&["secrets"]);
+    let cache = tempfile::tempdir().unwrap();
+    // A manifest of about 40 KB (padding through a value): too big for OCI user data.
+    let pad = "x".repeat(40_000);
+    let body =
+        |delivery: &str| format!("  values = [yamlencode({{ greeting = \"{pad}\" }})]\n{delivery}");
+    let w = Workdir::new(&config(&repo.url, cache.path(), false, &body("")));
+    let r = w.tf(&["plan", "-no-color"]).ok();
+    assert!(
+        r.stdout
+            .contains("Patch too large for Oracle Cloud instance user data"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("Set `delivery`"), "{}", r.stdout);
+
+    w.write(&config(
+        &repo.url,
+        cache.path(),
+        false,
+        &body("  delivery = \"talos_api\""),
+    ));
+    let r = w.tf(&["plan", "-no-color"]).ok();
+    assert!(!r.stdout.contains("Patch too large"), "{}", r.stdout);
+
+    w.write(&config(
+        &repo.url,
+        cache.path(),
+        false,
+        &body("  delivery = \"oci_user_data\""),
+    ));
+    w.apply();
+    // with delivery set, the warning comes at every plan, not only at creation
+    let r = w.tf(&["plan", "-no-color"]).ok();
+    assert!(
+        r.stdout.contains("Patch too large for Oracle Cloud"),
+        "{}",
+        r.stdout
+    );
+
+    w.write(&config(
+        &repo.url,
+        cache.path(),
+        false,
+        &body("  delivery = \"floppy\""),
+    ));
+    let r = w.tf(&["plan", "-no-color"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("Unknown delivery"), "{}", r.stderr);
+}

@@ -576,3 +576,74 @@ mod tests {
         assert!(pem_decode("nothing").is_none());
     }
 }
+
+/// Reads one DER element at `pos`: (tag, content start, content end).
+fn der_element(d: &[u8], pos: usize) -> Option<(u8, usize, usize)> {
+    let tag = *d.get(pos)?;
+    let first = *d.get(pos + 1)? as usize;
+    let (len, start) = if first < 0x80 {
+        (first, pos + 2)
+    } else {
+        let n = first & 0x7f;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | *d.get(pos + 2 + i)? as usize;
+        }
+        (len, pos + 2 + n)
+    };
+    let end = start.checked_add(len)?;
+    (end <= d.len()).then_some((tag, start, end))
+}
+
+/// `notAfter` of a PEM certificate (X.509 `tbsCertificate.validity`), UTCTime or
+/// GeneralizedTime.
+pub fn not_after(cert_pem: &str) -> Result<Timestamp, PkiError> {
+    let bad = || PkiError("not an X.509 certificate".into());
+    let (_, der) = pem_decode(cert_pem).ok_or_else(bad)?;
+    let (_, cs, _) = der_element(&der, 0)
+        .filter(|e| e.0 == 0x30)
+        .ok_or_else(bad)?;
+    let (_, ts, te) = der_element(&der, cs)
+        .filter(|e| e.0 == 0x30)
+        .ok_or_else(bad)?;
+    // version [0] (optional), serialNumber, signature, issuer, validity
+    let mut pos = ts;
+    let mut seen = 0;
+    while pos < te {
+        let (tag, s, e) = der_element(&der, pos).ok_or_else(bad)?;
+        if tag != 0xa0 {
+            seen += 1;
+        }
+        if seen == 4 {
+            let (_, _, nb_end) = der_element(&der, s).ok_or_else(bad)?;
+            let (t, vs, ve) = der_element(&der, nb_end).ok_or_else(bad)?;
+            let text = std::str::from_utf8(&der[vs..ve]).map_err(|_| bad())?;
+            return parse_asn1_time(t, text).ok_or_else(bad);
+        }
+        pos = e;
+    }
+    Err(bad())
+}
+
+fn parse_asn1_time(tag: u8, s: &str) -> Option<Timestamp> {
+    let s = s.strip_suffix('Z')?;
+    let (year, rest) = match tag {
+        // UTCTime: YY (50-99 → 19YY, else 20YY, RFC 5280 §4.1.2.5.1)
+        0x17 => {
+            let yy: i64 = s.get(0..2)?.parse().ok()?;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, s.get(2..)?)
+        }
+        0x18 => (s.get(0..4)?.parse().ok()?, s.get(4..)?),
+        _ => return None,
+    };
+    let num = |r: std::ops::Range<usize>| rest.get(r)?.parse::<u32>().ok();
+    let (mo, d, h, mi, se) = (num(0..2)?, num(2..4)?, num(4..6)?, num(6..8)?, num(8..10)?);
+    let days = crate::time::days_from_civil(year, mo, d);
+    Some(Timestamp {
+        secs: days * 86_400 + i64::from(h * 3600 + mi * 60 + se),
+        nanos: 0,
+    })
+}

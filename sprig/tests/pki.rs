@@ -214,3 +214,24 @@ fn extension_bytes_match_helm() {
     // tbs starts with version 2 and a 16/17-byte serial
     assert!(c[16..].starts_with("A003020102021"), "{c}");
 }
+
+#[test]
+fn not_after_reads_the_validity_written() {
+    let g = seeded(3);
+    let ca = g.ca("test-ca", 1095, None).unwrap();
+    let t = sprig::pki::not_after(&ca.cert).unwrap();
+    assert_eq!(t.secs, NOW.secs + 1095 * 86_400);
+    let leaf = g
+        .signed("leaf", &[], &["leaf.test".into()], 30, &ca, None)
+        .unwrap();
+    assert_eq!(
+        sprig::pki::not_after(&leaf.cert).unwrap().secs,
+        NOW.secs + 30 * 86_400
+    );
+    if let Some(out) = openssl(&["x509", "-noout", "-enddate"], &ca.cert) {
+        // notAfter=Nov 27 08:00:00 2028 GMT
+        assert!(out.contains("2028 GMT"), "{out}");
+    }
+    assert!(sprig::pki::not_after("not a pem").is_err());
+    assert!(sprig::pki::not_after(&ca.key).is_err());
+}

@@ -104,6 +104,8 @@ fn literal_block(text: &str, indent: usize) -> String {
 /// A way of delivering a machine configuration, with the largest size it carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transport {
+    /// The value of `delivery` that selects it.
+    pub delivery: &'static str,
     pub code: &'static str,
     pub name: &'static str,
     pub limit_bytes: u64,
@@ -118,6 +120,7 @@ pub const TRANSPORTS: &[Transport] = &[
     // read only at launch.
     // Source: https://docs.cloud.oracle.com/en-us/iaas/Content/Compute/Tasks/updatinginstancemetada.htm
     Transport {
+        delivery: "oci_user_data",
         code: "size-oci-user-data",
         name: "Oracle Cloud instance user data",
         limit_bytes: 32_000,
@@ -128,6 +131,7 @@ pub const TRANSPORTS: &[Transport] = &[
     // Hetzner Cloud server create: user_data is limited to 32 KiB.
     // Source: https://docs.hetzner.cloud/reference/cloud#servers-create-a-server
     Transport {
+        delivery: "hcloud_user_data",
         code: "size-hcloud-user-data",
         name: "Hetzner Cloud user data",
         limit_bytes: 32 * 1024,
@@ -137,6 +141,7 @@ pub const TRANSPORTS: &[Transport] = &[
     // Maintenance mode (apply-config --insecure): reported 4 MiB gRPC limit.
     // Source: https://github.com/siderolabs/omni/issues/2744 (unverified in code)
     Transport {
+        delivery: "maintenance_mode",
         code: "size-talos-maintenance-apply",
         name: "Talos API in maintenance mode",
         limit_bytes: 4 * 1024 * 1024,
@@ -146,6 +151,7 @@ pub const TRANSPORTS: &[Transport] = &[
     // Talos API gRPC max message 32 MiB since Talos 1.5.
     // Source: https://github.com/siderolabs/talos/blob/v1.13.9/pkg/machinery/constants/constants.go (GRPCMaxMessageSize)
     Transport {
+        delivery: "talos_api",
         code: "size-talos-api-apply",
         name: "Talos API",
         limit_bytes: 32 * 1024 * 1024,
@@ -154,11 +160,18 @@ pub const TRANSPORTS: &[Transport] = &[
     },
 ];
 
-/// How the patch size compares with each transport: a warning for each one the patch alone
-/// already exceeds, so users learn it at plan time instead of at boot.
-pub fn size_findings(patch_bytes: u64) -> Vec<Finding> {
+/// The transport a `delivery` value names.
+pub fn transport(delivery: &str) -> Option<&'static Transport> {
+    TRANSPORTS.iter().find(|t| t.delivery == delivery)
+}
+
+/// How the patch size compares with the transports: with `delivery` given, a warning when
+/// the patch alone exceeds that transport; without, one for each transport it exceeds, so
+/// users learn it at plan time instead of at boot.
+pub fn size_findings(patch_bytes: u64, delivery: Option<&str>) -> Vec<Finding> {
     TRANSPORTS
         .iter()
+        .filter(|t| delivery.is_none_or(|d| d == t.delivery))
         .filter(|t| patch_bytes > t.limit_bytes)
         .map(|t| Finding {
             code: t.code,
@@ -266,13 +279,21 @@ mod tests {
 
     #[test]
     fn sizes() {
-        assert!(size_findings(31_999).is_empty());
-        let f = size_findings(32_001);
+        assert!(size_findings(31_999, None).is_empty());
+        let f = size_findings(32_001, None);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].code, "size-oci-user-data");
-        let codes: Vec<_> = size_findings(40_000).iter().map(|f| f.code).collect();
+        let codes: Vec<_> = size_findings(40_000, None).iter().map(|f| f.code).collect();
         assert_eq!(codes, ["size-oci-user-data", "size-hcloud-user-data"]);
-        assert_eq!(size_findings(5 << 20).len(), 3);
+        assert_eq!(size_findings(5 << 20, None).len(), 3);
+        assert!(size_findings(5 << 20, Some("talos_api")).is_empty());
+        assert_eq!(size_findings(40_000, Some("hcloud_user_data")).len(), 1);
+        assert!(size_findings(32_001, Some("hcloud_user_data")).is_empty());
+        assert_eq!(
+            transport("oci_user_data").map(|t| t.limit_bytes),
+            Some(32_000)
+        );
+        assert!(transport("floppy").is_none());
     }
 
     #[test]

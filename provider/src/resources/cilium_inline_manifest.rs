@@ -61,6 +61,7 @@ const OUTPUTS: &[&str] = &[
     "chart_version",
     "chart_digest",
     "format",
+    "certificates",
 ];
 
 /// Chart the resource renders when `chart_name` is not set.
@@ -83,6 +84,17 @@ fn object_type() -> Type {
         ("sha256", Type::String),
     ])
 }
+
+fn certificate_type() -> Type {
+    Type::object([
+        ("function", Type::String),
+        ("subject", Type::String),
+        ("not_after", Type::String),
+    ])
+}
+
+/// Certificates expiring within this many days are reported at every plan.
+const EXPIRY_WARNING_DAYS: i64 = 30;
 
 fn set_attrs() -> Vec<Attribute> {
     vec![
@@ -209,6 +221,16 @@ impl Resource for InlineManifest {
                     "Change this number to rotate everything the chart generates (CA, certificates, keys, random \
                      strings). Default `0`. Other changes never rotate them.",
                 ),
+                Attribute::new(
+                    "delivery",
+                    Type::String,
+                    Mode::Optional,
+                    "How the machine configuration reaches the nodes, for the size check: `talos_api` (32 MiB), \
+                     `maintenance_mode` (Talos API before install, 4 MiB), `oci_user_data` (Oracle Cloud metadata, \
+                     32,000 bytes), `hcloud_user_data` (Hetzner, 32 KiB). When set, a patch too large for it is a \
+                     warning at every plan; when not set, the transports it exceeds are listed once, when the \
+                     resource is created.",
+                ),
                 Attribute::new("id", Type::String, Mode::Computed, "SHA-256 of `manifest`."),
                 Attribute::new(
                     "manifest",
@@ -249,6 +271,14 @@ impl Resource for InlineManifest {
                     Mode::Computed,
                     "The rendered objects in output order: `kind`, `namespace`, `name`, `sha256` of the document. \
                      Not sensitive, so plans show what changes without showing keys.",
+                ),
+                Attribute::new(
+                    "certificates",
+                    Type::list(certificate_type()),
+                    Mode::Computed,
+                    "Certificates the chart generated (`genCA`, `genSignedCert`, `genSelfSignedCert`): the \
+                     function, the subject's common name and `not_after` (RFC 3339). Certificates expiring within \
+                     30 days are reported as warnings; change `secrets_generation` to rotate them.",
                 ),
                 Attribute::new(
                     "chart_version",
@@ -297,6 +327,18 @@ impl Resource for InlineManifest {
                 }
             }
         }
+        if let Some(Value::String(v)) = config.get("delivery")
+            && inline::transport(v).is_none()
+        {
+            let known: Vec<&str> = inline::TRANSPORTS.iter().map(|t| t.delivery).collect();
+            d.push(
+                Diagnostic::error(
+                    "Unknown delivery",
+                    format!("{v:?} is not one of {}.", known.join(", ")),
+                )
+                .at(AttributePath::attr("delivery")),
+            );
+        }
         if let Some(Value::String(v)) = config.get("chart")
             && v.is_empty()
         {
@@ -329,7 +371,8 @@ impl Resource for InlineManifest {
             Vec::new()
         };
         let cfg = self.provider_config();
-        match compute(ctx, &cfg, planned, &previous) {
+        let creating = req.prior_state.is_null();
+        match compute(ctx, &cfg, planned, &previous, creating) {
             Ok((state, records, diagnostics)) => PlanResponse {
                 planned_state: state,
                 planned_private: encode_records(&records),
@@ -364,7 +407,8 @@ impl Resource for InlineManifest {
             Vec::new()
         };
         let cfg = self.provider_config();
-        match compute(ctx, &cfg, req.planned_state, &previous) {
+        // size notes were shown at plan time
+        match compute(ctx, &cfg, req.planned_state, &previous, false) {
             Ok((state, records, diagnostics)) => StateResponse {
                 new_state: state,
                 private: encode_records(&records),
@@ -406,6 +450,7 @@ const INPUTS: &[&str] = &[
     "kube_version",
     "api_versions",
     "secrets_generation",
+    "delivery",
 ];
 
 fn inputs_known(v: &Value) -> bool {
@@ -446,6 +491,7 @@ fn compute(
     cfg: &ProviderConfig,
     mut state: Value,
     prior_private: &[u8],
+    creating: bool,
 ) -> Result<(Value, Vec<Record>, Diagnostics), Diagnostics> {
     let s = |n: &str| state.get(n).and_then(Value::as_str).map(str::to_string);
     let version = s("version").unwrap_or_default();
@@ -654,11 +700,26 @@ fn compute(
         .map(InlineFormat::for_talos)
         .unwrap_or(InlineFormat::Legacy);
     let patch = inline::inline_manifest_patch(format, &release, &manifest);
-    for f in inline::size_findings(patch.len() as u64) {
-        diags.push(
-            Diagnostic::warning(&f.summary, format!("{}\n\nRule {}.", f.detail, f.code))
-                .at(AttributePath::attr("patches")),
-        );
+    let delivery = s("delivery");
+    if delivery.is_some() || creating {
+        for f in inline::size_findings(patch.len() as u64, delivery.as_deref()) {
+            let hint = if delivery.is_none() {
+                " Set `delivery` to the transport you use to check only that one."
+            } else {
+                ""
+            };
+            diags.push(
+                Diagnostic::warning(
+                    &f.summary,
+                    format!("{}{hint}\n\nRule {}.", f.detail, f.code),
+                )
+                .at(AttributePath::attr(if delivery.is_some() {
+                    "delivery"
+                } else {
+                    "patches"
+                })),
+            );
+        }
     }
     let sha = sha256_hex(manifest.as_bytes());
     let objects: Vec<Value> = rendered
@@ -684,10 +745,57 @@ fn compute(
     state.set("chart_digest", Value::string(digest));
     state.set("format", Value::string(format.as_str()));
     let records = replay.records();
+    let (certificates, expiry) = certificates(&records);
+    diags.extend(expiry);
+    state.set("certificates", Value::List(certificates));
     if !records.is_empty() {
         write_pending(cfg, &pending_key, &records);
     }
     Ok((state, records, diags))
+}
+
+/// The generated certificates as values, and warnings for those expiring soon.
+fn certificates(records: &[Record]) -> (Vec<Value>, Diagnostics) {
+    let now = {
+        use sprig::Clock;
+        SystemClock.now().secs
+    };
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for r in records {
+        let sprig::generator::Output::Pair(pair) = &r.output else {
+            continue;
+        };
+        let Ok(t) = sprig::pki::not_after(&pair.cert) else {
+            continue;
+        };
+        let when = sprig::layout::format(t, "2006-01-02T15:04:05Z07:00");
+        let subject = r.args.first().cloned().unwrap_or_default();
+        if t.secs - now < EXPIRY_WARNING_DAYS * 86_400 {
+            let state = if t.secs <= now {
+                "has expired"
+            } else {
+                "expires soon"
+            };
+            diags.push(
+                Diagnostic::warning(
+                    format!("Generated certificate {state}"),
+                    format!(
+                        "The certificate {subject:?} ({}) is valid until {when}. Change `secrets_generation` to \
+                         generate new certificates (the chart's CA and every certificate it signed are replaced).",
+                        r.function
+                    ),
+                )
+                .at(AttributePath::attr("secrets_generation")),
+            );
+        }
+        out.push(Value::object([
+            ("function", Value::string(&r.function)),
+            ("subject", Value::string(subject)),
+            ("not_after", Value::string(when)),
+        ]));
+    }
+    (out, diags)
 }
 
 /// How long generated material waits in the cache for the second plan.
