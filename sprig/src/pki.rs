@@ -533,50 +533,6 @@ pub fn create_certificate(
     Ok(pem("CERTIFICATE", &cert))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rand_chacha::ChaCha20Rng;
-    use rand_core::SeedableRng;
-
-    #[test]
-    fn der_integers_are_minimal_and_positive() {
-        assert_eq!(uint(&[0, 0, 5]), vec![2, 1, 5]);
-        assert_eq!(uint(&[0x80]), vec![2, 2, 0, 0x80]);
-        assert_eq!(uint(&[0, 0]), vec![2, 1, 0]);
-    }
-
-    #[test]
-    fn key_usage_bits_match_go() {
-        // Go: leaf 03 02 05 a0, CA 03 02 02 a4 (DigitalSignature|KeyEncipherment|CertSign).
-        let leaf = (0b101u8).reverse_bits();
-        assert_eq!((leaf, leaf.trailing_zeros()), (0xa0, 5));
-        let ca = (0b100101u8).reverse_bits();
-        assert_eq!((ca, ca.trailing_zeros()), (0xa4, 2));
-    }
-
-    #[test]
-    fn ec_and_ed25519_keys_roundtrip() {
-        let mut rng = ChaCha20Rng::from_seed([7; 32]);
-        for kind in ["ecdsa", "ed25519"] {
-            let k = PrivateKey::generate(kind, 0, &mut rng).unwrap();
-            let p = k.to_pem().unwrap();
-            let k2 = PrivateKey::from_pem(&p).unwrap();
-            assert_eq!(k2.to_pem().unwrap(), p);
-        }
-        assert!(PrivateKey::generate("dsa", 0, &mut rng).is_err());
-        assert!(PrivateKey::generate("rsa", 100, &mut rng).is_err());
-    }
-
-    #[test]
-    fn reader_rejects_garbage() {
-        assert!(cert_info(&[]).is_none());
-        assert!(cert_info(&[0x30, 0x85, 1, 2, 3, 4, 5]).is_none());
-        assert!(cert_info(&[0x30, 0x10, 1]).is_none());
-        assert!(pem_decode("nothing").is_none());
-    }
-}
-
 /// Reads one DER element at `pos`: (tag, content start, content end).
 fn der_element(d: &[u8], pos: usize) -> Option<(u8, usize, usize)> {
     let tag = *d.get(pos)?;
@@ -646,4 +602,48 @@ fn parse_asn1_time(tag: u8, s: &str) -> Option<Timestamp> {
         secs: days * 86_400 + i64::from(h * 3600 + mi * 60 + se),
         nanos: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    #[test]
+    fn der_integers_are_minimal_and_positive() {
+        assert_eq!(uint(&[0, 0, 5]), vec![2, 1, 5]);
+        assert_eq!(uint(&[0x80]), vec![2, 2, 0, 0x80]);
+        assert_eq!(uint(&[0, 0]), vec![2, 1, 0]);
+    }
+
+    #[test]
+    fn key_usage_bits_match_go() {
+        // Go: leaf 03 02 05 a0, CA 03 02 02 a4 (DigitalSignature|KeyEncipherment|CertSign).
+        let leaf = (0b101u8).reverse_bits();
+        assert_eq!((leaf, leaf.trailing_zeros()), (0xa0, 5));
+        let ca = (0b100101u8).reverse_bits();
+        assert_eq!((ca, ca.trailing_zeros()), (0xa4, 2));
+    }
+
+    #[test]
+    fn ec_and_ed25519_keys_roundtrip() {
+        let mut rng = ChaCha20Rng::from_seed([7; 32]);
+        for kind in ["ecdsa", "ed25519"] {
+            let k = PrivateKey::generate(kind, 0, &mut rng).unwrap();
+            let p = k.to_pem().unwrap();
+            let k2 = PrivateKey::from_pem(&p).unwrap();
+            assert_eq!(k2.to_pem().unwrap(), p);
+        }
+        assert!(PrivateKey::generate("dsa", 0, &mut rng).is_err());
+        assert!(PrivateKey::generate("rsa", 100, &mut rng).is_err());
+    }
+
+    #[test]
+    fn reader_rejects_garbage() {
+        assert!(cert_info(&[]).is_none());
+        assert!(cert_info(&[0x30, 0x85, 1, 2, 3, 4, 5]).is_none());
+        assert!(cert_info(&[0x30, 0x10, 1]).is_none());
+        assert!(pem_decode("nothing").is_none());
+    }
 }
