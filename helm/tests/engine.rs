@@ -131,3 +131,49 @@ fn errors_worded_as_helm() {
         });
     }
 }
+
+/// With the reference installed (`HELM_ORACLE_PYTHON`, and `HELM_ORACLE_SCRIPT` or
+/// ../shared/tools/helm-oracle/helm_oracle.py), the goldens are regenerated into a temporary
+/// directory and must equal the committed ones: a stale golden cannot hide a difference.
+#[test]
+fn goldens_are_what_the_reference_renders_now() {
+    let Ok(py) = std::env::var("HELM_ORACLE_PYTHON") else {
+        eprintln!("skipped: HELM_ORACLE_PYTHON not set (scripts/test.sh sets it up)");
+        return;
+    };
+    let script = std::env::var("HELM_ORACLE_SCRIPT").unwrap_or_else(|_| {
+        dir().join("../../../shared/tools/helm-oracle/helm_oracle.py")
+            .to_string_lossy()
+            .into_owned()
+    });
+    let tmp = tempfile_dir();
+    let status = std::process::Command::new("bash")
+        .arg(dir().join("regen_golden.sh"))
+        .arg(std::path::Path::new(&py).parent().unwrap().parent().unwrap())
+        .env("HELM_ORACLE", &script)
+        .env("GOLDEN_DIR", &tmp)
+        .status()
+        .expect("run regen_golden.sh");
+    assert!(status.success());
+    let mut compared = 0;
+    for entry in std::fs::read_dir(dir().join("golden")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let fresh = std::fs::read_to_string(tmp.join(&name))
+            .unwrap_or_else(|_| panic!("{name} was not regenerated"));
+        assert_eq!(
+            fresh,
+            std::fs::read_to_string(&path).unwrap(),
+            "golden {name} differs from the reference's output now"
+        );
+        compared += 1;
+    }
+    assert!(compared >= 30, "only {compared} goldens");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+fn tempfile_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("helm-goldens-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}

@@ -5,12 +5,13 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="${1:-.venv-oracle}"
 oracle="${HELM_ORACLE:-../shared/tools/helm-oracle/helm_oracle.py}"
+out="${GOLDEN_DIR:-$here/golden}"   # tests/engine.rs regenerates into a temporary directory
 run() { # name, args...
   local name="$1"; shift
-  "$venv/bin/python" "$oracle" template "$@" > "$here/golden/$name.out" 2> "$here/golden/$name.stderr" || true
+  "$venv/bin/python" "$oracle" template "$@" > "$out/$name.out" 2> "$out/$name.stderr" || true
   # keep the error (it may span lines), not the log lines (they carry timestamps)
-  grep -v '^time=' "$here/golden/$name.stderr" | sed -n '/^Error: /,$p' > "$here/golden/$name.err" || true
-  rm -f "$here/golden/$name.stderr"
+  grep -v '^time=' "$out/$name.stderr" | sed -n '/^Error: /,$p' > "$out/$name.err" || true
+  rm -f "$out/$name.stderr"
 }
 run sorting "$here/charts/sorting"
 run sorting-no-hooks "$here/charts/sorting" --no-hooks
