@@ -244,7 +244,8 @@ pub fn resource_values<'a>(state: &'a serde_json::Value, address: &str) -> &'a s
 }
 
 /// A Helm chart repository served on 127.0.0.1 for the duration of a test: `index.yaml`
-/// plus one `.tgz` per chart directory given, packaged here (digests in the index).
+/// plus one `.tgz` per chart directory given, packaged here (digests in the index); or any
+/// set of files ([`ChartRepo::serve_files`]).
 pub struct ChartRepo {
     pub url: String,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -281,6 +282,12 @@ impl ChartRepo {
             files.insert(format!("/{file}"), tgz);
         }
         files.insert("/index.yaml".into(), index.into_bytes());
+        ChartRepo::serve_files(files)
+    }
+
+    /// Serves `files` (URL path such as `/v1.3.0/standard-install.yaml` → body); every other
+    /// path is a 404. `url` is the base with a trailing slash.
+    pub fn serve_files(files: std::collections::HashMap<String, Vec<u8>>) -> ChartRepo {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         listener.set_nonblocking(true).unwrap();

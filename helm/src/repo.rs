@@ -22,6 +22,9 @@
 //! * Downloads are checked against the index `digest` (sha256) when there is one, must load
 //!   as a chart ([`crate::Chart::load_archive`]) whose name and version are the ones the index
 //!   lists, and are then stored under `<cache_dir>/charts/sha256/<hex>.tgz`.
+//! * Other files (CRD bundles, release assets) go through [`RepoClient::fetch_url`]: same
+//!   client, limits, offline mode and cache (`<cache_dir>/files/sha256/<hex>`), checked
+//!   against a pinned sha256 or trusted on first use (see that method).
 //!
 //! HTTP is `reqwest`'s blocking client (HTTP/1.1, rustls with the ring provider, Mozilla and
 //! system roots, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` from the environment). It runs its own
@@ -30,6 +33,7 @@
 //! async task.
 
 mod cache;
+mod file;
 mod http;
 mod index;
 
@@ -37,6 +41,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+pub use file::FetchedFile;
 pub use index::{Index, IndexEntry};
 
 use cache::{Blob, Cache, Ref, is_sha256_hex, sha256_hex};
@@ -168,6 +173,23 @@ pub enum RepoError {
     },
     /// Offline and the cache lacks what is needed.
     OfflineCacheMiss(Box<OfflineMiss>),
+    /// [`RepoClient::fetch_url`] offline, and the cache has no copy of the URL (with the
+    /// expected digest, when one is given).
+    OfflineFileMiss {
+        url: String,
+        expected: Option<String>,
+        /// The digest of the copy the cache does hold for this URL, if any.
+        cached: Option<String>,
+        cache_dir: PathBuf,
+    },
+    /// [`RepoClient::fetch_url`]: the download does not have the expected (pinned) digest.
+    PinnedDigestMismatch {
+        url: String,
+        expected: String,
+        actual: String,
+    },
+    /// An expected digest that is not a sha256 hex digest.
+    InvalidDigest { input: String, reason: String },
     /// Reading or writing the cache failed.
     Cache { path: PathBuf, reason: String },
     /// The HTTP client could not be set up.
@@ -292,8 +314,38 @@ impl fmt::Display for RepoError {
                 m.name,
                 list(&m.cached_versions)
             ),
+            RepoError::OfflineFileMiss {
+                url,
+                expected,
+                cached,
+                cache_dir,
+            } => {
+                write!(f, "offline: {url}")?;
+                if let Some(e) = expected {
+                    write!(f, " with sha256 {e}")?;
+                }
+                write!(f, " is not in the cache {}", cache_dir.display())?;
+                if let Some(c) = cached {
+                    write!(f, " (the cached copy of this URL has sha256 {c})")?;
+                }
+                write!(
+                    f,
+                    "; fetch it once with network access (offline mode off) using the same cache directory"
+                )
+            }
+            RepoError::PinnedDigestMismatch {
+                url,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "sha256 mismatch for {url}: expected (pinned) {expected}, the download has {actual}; nothing was cached"
+            ),
+            RepoError::InvalidDigest { input, reason } => {
+                write!(f, "invalid sha256 {input:?}: {reason}")
+            }
             RepoError::Cache { path, reason } => {
-                write!(f, "chart cache {}: {reason}", path.display())
+                write!(f, "download cache {}: {reason}", path.display())
             }
             RepoError::Client { reason } => write!(f, "cannot set up the HTTP client: {reason}"),
         }

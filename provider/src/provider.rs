@@ -8,6 +8,7 @@ use tfplugin::{
     Value,
 };
 
+use crate::data_sources::cilium_gateway_api_crds::GatewayApiCrds;
 use crate::data_sources::cilium_l2_announcement_policy::L2AnnouncementPolicy;
 use crate::data_sources::cilium_lb_ip_pool::LbIpPool;
 use crate::data_sources::cilium_validation::Validation;
@@ -45,6 +46,14 @@ pub const SETTINGS: &[Setting] = &[
         ty: Type::Bool,
         description: "When `true`, nothing is downloaded: charts must already be in the cache or given as local paths.",
     },
+    Setting {
+        name: "gateway_api_base_url",
+        env: "CILIUM_GATEWAY_API_BASE_URL",
+        ty: Type::String,
+        description: "Where Gateway API release bundles are downloaded from: `<base>/<version>/standard-install.yaml` and \
+                      `experimental-install.yaml`. Defaults to `https://github.com/kubernetes-sigs/gateway-api/releases/download`; \
+                      set it to a mirror with the same layout.",
+    },
 ];
 
 /// Default chart repository of the Cilium project.
@@ -57,6 +66,7 @@ pub struct ProviderConfig {
     pub chart_repository: String,
     pub cache_dir: PathBuf,
     pub offline: bool,
+    pub gateway_api_base_url: String,
 }
 
 impl ProviderConfig {
@@ -72,6 +82,8 @@ impl ProviderConfig {
                 .unwrap_or_else(default_cache_dir),
             offline: env("CILIUM_OFFLINE")
                 .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "TRUE" | "True")),
+            gateway_api_base_url: env("CILIUM_GATEWAY_API_BASE_URL")
+                .unwrap_or_else(|| talos_cilium::gateway_api::DEFAULT_BASE_URL.to_string()),
         }
     }
 }
@@ -159,6 +171,9 @@ impl tfplugin::Provider for CiliumProvider {
         if let Some(Value::Bool(b)) = config.get("offline") {
             c.offline = *b;
         }
+        if let Some(Value::String(url)) = config.get("gateway_api_base_url") {
+            c.gateway_api_base_url = url.clone();
+        }
         match self.config.write() {
             Ok(mut g) => *g = c,
             Err(p) => *p.into_inner() = c,
@@ -178,6 +193,7 @@ impl tfplugin::Provider for CiliumProvider {
             Arc::new(Validation),
             Arc::new(LbIpPool),
             Arc::new(L2AnnouncementPolicy),
+            Arc::new(GatewayApiCrds::new(self.config.clone())),
         ]
     }
 

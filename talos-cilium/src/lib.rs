@@ -9,6 +9,7 @@
 
 pub mod facts;
 pub mod finding;
+pub mod gateway_api;
 pub mod inline;
 pub mod manifests;
 pub mod net;

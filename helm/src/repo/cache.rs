@@ -5,6 +5,8 @@
 //! <cache_dir>/refs/<repo-key>/<name>/<version>.ref     repo, name, version, digest, url
 //! <cache_dir>/index/<repo-key>/index.yaml              last fetched index
 //! <cache_dir>/index/<repo-key>/meta                    url, fetch time, sha256 of index.yaml
+//! <cache_dir>/files/sha256/<hex>                       any other download, named by its sha256
+//! <cache_dir>/files/refs/<host>-<64 hex>.ref           url and digest of its last download
 //! ```
 //!
 //! `<repo-key>` is the host name (sanitised) and the first 16 hex digits of the sha256 of the
@@ -96,23 +98,66 @@ impl Cache {
 
     /// The archive with this digest, re-hashed; a corrupt file is removed.
     pub(crate) fn blob(&self, digest: &str) -> Result<Blob, CacheError> {
-        let path = self.blob_path(digest);
-        match file_sha256(&path) {
-            Ok(h) if h == digest => Ok(Blob::Valid(path)),
-            Ok(_) => match fs::remove_file(&path) {
-                Ok(()) => Ok(Blob::Discarded),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Blob::Discarded),
-                Err(e) => Err((path, e)),
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Blob::Missing),
-            Err(e) => Err((path, e)),
-        }
+        verified(self.blob_path(digest), digest)
     }
 
     pub(crate) fn store_blob(&self, digest: &str, data: &[u8]) -> Result<PathBuf, CacheError> {
         let path = self.blob_path(digest);
         write_atomic(&path, data)?;
         Ok(path)
+    }
+
+    /// `<cache_dir>/files/sha256/<digest>`: a downloaded file that is not a chart.
+    pub(crate) fn file_path(&self, digest: &str) -> PathBuf {
+        self.root.join("files").join("sha256").join(digest)
+    }
+
+    /// The file with this digest, re-hashed; a corrupt file is removed.
+    pub(crate) fn file(&self, digest: &str) -> Result<Blob, CacheError> {
+        verified(self.file_path(digest), digest)
+    }
+
+    pub(crate) fn store_file(&self, digest: &str, data: &[u8]) -> Result<PathBuf, CacheError> {
+        let path = self.file_path(digest);
+        write_atomic(&path, data)?;
+        Ok(path)
+    }
+
+    fn url_ref_path(&self, url: &str) -> PathBuf {
+        // the whole sha256 of the URL: URLs of one host differ only there
+        let key = repo_key(url);
+        let host = key.rsplit_once('-').map(|(h, _)| h).unwrap_or("");
+        self.root
+            .join("files")
+            .join("refs")
+            .join(format!("{host}-{}.ref", sha256_hex(url.as_bytes())))
+    }
+
+    /// The digest of the last download of `url`, if recorded.
+    pub(crate) fn read_url_ref(&self, url: &str) -> Result<Option<String>, CacheError> {
+        let path = self.url_ref_path(url);
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => return Ok(None),
+            Err(e) => return Err((path, e)),
+        };
+        let fields = parse_fields(&text);
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+        };
+        match (get("url"), get("digest")) {
+            (Some(u), Some(d)) if u == url && is_sha256_hex(d) => Ok(Some(d.to_string())),
+            _ => Ok(None),
+        }
+    }
+
+    pub(crate) fn write_url_ref(&self, url: &str, digest: &str) -> Result<(), CacheError> {
+        let text = format!("url: {url}\ndigest: {digest}\n");
+        write_atomic(&self.url_ref_path(url), text.as_bytes())
     }
 
     fn repo_dir(&self, kind: &str, repo: &str) -> PathBuf {
@@ -245,6 +290,20 @@ impl Cache {
             sha256_hex(data)
         );
         write_atomic(&meta_path, meta.as_bytes())
+    }
+}
+
+/// `path` if its content hashes to `digest`; a corrupt file is removed.
+fn verified(path: PathBuf, digest: &str) -> Result<Blob, CacheError> {
+    match file_sha256(&path) {
+        Ok(h) if h == digest => Ok(Blob::Valid(path)),
+        Ok(_) => match fs::remove_file(&path) {
+            Ok(()) => Ok(Blob::Discarded),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Blob::Discarded),
+            Err(e) => Err((path, e)),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Blob::Missing),
+        Err(e) => Err((path, e)),
     }
 }
 

@@ -1,4 +1,5 @@
 //! Data sources, one file each (same stem as the example, doc and acceptance test).
+pub mod cilium_gateway_api_crds;
 pub mod cilium_l2_announcement_policy;
 pub mod cilium_lb_ip_pool;
 pub mod cilium_validation;
