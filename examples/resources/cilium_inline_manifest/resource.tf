@@ -38,3 +38,25 @@ output "cilium_objects" {
 output "cilium_manifest_sha256" {
   value = cilium_inline_manifest.this.sha256
 }
+
+# Any other chart that belongs in the bootstrap goes through the same engine, cache and
+# stable secrets (the Talos checks apply to the Cilium chart only).
+variable "tailscale_oauth_client_secret" {
+  type      = string
+  sensitive = true
+}
+
+resource "cilium_inline_manifest" "tailscale_operator" {
+  repository    = "https://pkgs.tailscale.com/helmcharts"
+  chart_name    = "tailscale-operator"
+  version       = "1.78.1"
+  name          = "tailscale-operator"
+  namespace     = "tailscale"
+  talos_version = "v1.13"
+  set = [
+    { name = "oauth.clientId", value = "k123456CNTRL" },
+  ]
+  set_sensitive = [
+    { name = "oauth.clientSecret", value = var.tailscale_oauth_client_secret },
+  ]
+}
