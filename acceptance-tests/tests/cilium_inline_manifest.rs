@@ -217,6 +217,18 @@ fn schema_violations_and_unknown_keys_point_at_values() {
         "{}",
         r.stdout
     );
+
+    // A `--set` expression Helm cannot parse is reported on its own entry.
+    w.write(&config(
+        &repo.url,
+        cache.path(),
+        false,
+        "  set = [\n    { name = \"greeting\", value = \"ok\" },\n    { name = \"list[-1]\", value = \"1\" },\n  ]",
+    ));
+    let r = w.tf(&["plan", "-no-color"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("Invalid set entry"), "{}", r.stderr);
+    assert!(r.stderr.contains("negative -1 index"), "{}", r.stderr);
 }
 
 #[test]

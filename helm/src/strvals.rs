@@ -268,7 +268,7 @@ impl Parser<'_> {
         }
         if i as u64 > MAX_INDEX as u64 {
             return Err(format!(
-                "index of {i} is greater than maximum supported index value of {MAX_INDEX}"
+                "index of {i} is greater than maximum supported index of {MAX_INDEX}"
             ));
         }
         Ok(i as usize)

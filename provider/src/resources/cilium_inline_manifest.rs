@@ -578,13 +578,20 @@ fn compute(
             let value = item.get("value").and_then(Value::as_str).unwrap_or("");
             let expr = format!("{name}={value}");
             let t = item.get("type").and_then(Value::as_str).unwrap_or("auto");
-            vb = match t {
-                "string" => vb.set_string(expr),
-                "json" => vb.set_json(expr),
-                "literal" => vb.set_literal(expr),
-                _ => vb.set(expr),
+            let add = |b: helm::ValuesBuilder| match t {
+                "string" => b.set_string(expr.clone()),
+                "json" => b.set_json(expr.clone()),
+                "literal" => b.set_literal(expr.clone()),
+                _ => b.set(expr.clone()),
             };
-            let _ = i;
+            // each entry on its own first, so a bad one is reported where it is
+            if let Err(e) = add(helm::ValuesBuilder::new()).build(&mut |p| Err(p.to_string())) {
+                return Err(vec![
+                    Diagnostic::error("Invalid set entry", e)
+                        .at(AttributePath::attr(attr).then_index(i)),
+                ]);
+            }
+            vb = add(vb);
         }
     }
     let user = vb
