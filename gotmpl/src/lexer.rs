@@ -456,26 +456,46 @@ impl<'a> Lexer<'a> {
 
     fn char_const(&mut self, line: usize) -> Result<char, Error> {
         let r = self.rest();
-        let Some(end) = r[1..].find('\'').map(|e| e + 1) else {
+        // Go's lexChar: a backslash escapes the next character; the constant ends at the
+        // first unescaped quote.
+        let mut end = None;
+        let mut chars = r.char_indices().skip(1);
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' if chars.next().is_none() => break,
+                '\'' => {
+                    end = Some(i);
+                    break;
+                }
+                '\n' => break,
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
             return Err(self.err(line, "unterminated character constant"));
         };
         let mut body = &r[1..end];
-        // `'\''`
-        if body == "\\" {
-            let Some(e2) = r[end + 1..].find('\'') else {
-                return Err(self.err(line, "unterminated character constant"));
-            };
-            let _ = e2;
-            self.advance_to(self.pos + end + 2);
+        if body == "\\'" {
+            self.advance_to(self.pos + end + 1);
             return Ok('\'');
         }
         let ch = if let Some(esc) = body.strip_prefix('\\') {
             body = esc;
+            // a one-character escape followed by more text (Go: UnquoteChar leaves a tail)
+            if body.len() > 1
+                && body.starts_with(['n', 't', 'r', '\\', '"', '\'', 'a', 'b', 'f', 'v'])
+            {
+                return Err(self.err(
+                    line,
+                    format!("malformed character constant: {}", &r[..=end]),
+                ));
+            }
             match body {
                 "n" => '\n',
                 "t" => '\t',
                 "r" => '\r',
                 "\\" => '\\',
+                "\"" => '"',
                 "a" => '\x07',
                 "b" => '\x08',
                 "f" => '\x0c',

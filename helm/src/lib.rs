@@ -21,3 +21,28 @@ pub use engine::{Rendered, render};
 pub use render::{Prepared, RenderOptions, prepare};
 pub use sprig::semver;
 pub use values::ValuesBuilder;
+
+/// Fuzz entry point for chart archives: [`Chart::load_archive`] must never panic, whatever
+/// the bytes (gzip, tar, YAML and limits included).
+pub fn fuzz_load_archive(data: &[u8]) {
+    if let Ok(chart) = Chart::load_archive(data) {
+        let _ = chart.metadata.name.len();
+    }
+}
+
+/// Fuzz entry point for the `--set` family parser: every mode, on arbitrary text, must
+/// never panic.
+pub fn fuzz_strvals(data: &[u8]) {
+    let expr = String::from_utf8_lossy(data);
+    for mode in [
+        strvals::Mode::Typed,
+        strvals::Mode::String,
+        strvals::Mode::Literal,
+        strvals::Mode::Json,
+    ] {
+        let mut base = goyaml::Map::new();
+        if strvals::parse_into(&expr, &mut base, mode).is_ok() {
+            let _ = goyaml::to_yaml(&goyaml::Yaml::Map(base));
+        }
+    }
+}

@@ -1255,6 +1255,7 @@ fn base_functions() -> Vec<(&'static str, Func)> {
     vec![
         ("trim", f_trim),
         ("trimAll", f_trim_all),
+        ("trimall", f_trim_all),
         ("trimPrefix", f_trim_prefix),
         ("trimSuffix", f_trim_suffix),
         ("trunc", f_trunc),
@@ -1305,6 +1306,26 @@ fn base_functions() -> Vec<(&'static str, Func)> {
         ("sha512sum", f_sha512sum),
         ("adler32sum", f_adler32sum),
         ("base", f_base),
+        ("osBase", f_base),
+        ("osDir", f_dir),
+        ("osExt", f_ext),
+        ("osClean", f_clean),
+        ("osIsAbs", f_is_abs),
+        ("snakecase", f_snakecase),
+        ("kebabcase", f_kebabcase),
+        ("camelcase", f_camelcase),
+        ("hello", f_hello),
+        ("urlParse", f_url_parse),
+        ("urlJoin", f_url_join),
+        ("getHostByName", f_get_host_by_name),
+        ("derivePassword", f_derive_password),
+        ("encryptAES", f_encrypt_aes),
+        ("decryptAES", f_decrypt_aes),
+        ("bcrypt", f_bcrypt),
+        ("htpasswd", f_htpasswd),
+        ("randBytes", f_rand_bytes),
+        ("toDecimal", f_to_decimal),
+        ("htmlDateInZone", f_html_date_in_zone),
         ("dir", f_dir),
         ("ext", f_ext),
         ("clean", f_clean),
@@ -1410,6 +1431,8 @@ fn base_functions() -> Vec<(&'static str, Func)> {
         ("now", f_now),
         ("dateModify", f_date_modify),
         ("mustDateModify", f_must_date_modify),
+        ("date_modify", f_date_modify),
+        ("must_date_modify", f_must_date_modify),
         ("date", f_date),
         ("htmlDate", f_html_date),
         ("toDate", f_to_date),
@@ -1743,6 +1766,180 @@ pub fn rand_functions() -> Vec<(&'static str, Func)> {
 
 // ------------------------------------------------------------------ Go signatures
 
+// ------------------------------------------------------------------ added: cases, URLs, paths, crypto
+
+fn f_snakecase(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    Ok(Value::from(crate::case::to_lower_words(
+        &s_arg(&a[0])?,
+        '_',
+    )))
+}
+fn f_kebabcase(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    Ok(Value::from(crate::case::to_lower_words(
+        &s_arg(&a[0])?,
+        '-',
+    )))
+}
+fn f_camelcase(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    Ok(Value::from(crate::case::to_camel(&s_arg(&a[0])?)))
+}
+fn f_hello(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 0)?;
+    Ok(Value::string("Hello!"))
+}
+fn f_url_parse(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    let u = crate::url::parse(&s_arg(&a[0])?).map_err(|e| format!("unable to parse url: {e}"))?;
+    let mut m = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        m.insert(k.to_string(), Value::from(v));
+    };
+    put("scheme", u.scheme.clone());
+    put("host", u.host.clone());
+    put("hostname", u.hostname());
+    put("path", u.path.clone());
+    put("query", u.raw_query.clone());
+    put("opaque", u.opaque.clone());
+    put("fragment", u.fragment.clone());
+    put("userinfo", u.userinfo_string());
+    Ok(Value::map(m))
+}
+fn f_url_join(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    let m = map_arg(&a[0])?;
+    let m = m.borrow();
+    let key = |k: &str| -> Result<String, String> {
+        match m.get(k) {
+            None => Ok(String::new()),
+            Some(Value::String(s)) => Ok(s.to_string()),
+            Some(v) => Err(format!(
+                "unable to parse {k} key, must be of type string, but {} found",
+                v.type_name()
+            )),
+        }
+    };
+    let mut u = crate::url::Url {
+        scheme: key("scheme")?,
+        host: key("host")?,
+        path: key("path")?,
+        raw_query: key("query")?,
+        opaque: key("opaque")?,
+        fragment: key("fragment")?,
+        ..Default::default()
+    };
+    let userinfo = key("userinfo")?;
+    if !userinfo.is_empty() {
+        let tmp = crate::url::parse(&format!("proto://{userinfo}@host"))
+            .map_err(|e| format!("unable to parse userinfo in dict: {e}"))?;
+        u.user = tmp.user;
+    }
+    Ok(Value::from(u.to_string()))
+}
+fn f_get_host_by_name(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    // Helm answers "" unless DNS lookups are enabled (--enable-dns); renders here never
+    // resolve names.
+    s_arg(&a[0])?;
+    Ok(Value::string(""))
+}
+fn f_derive_password(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 5)?;
+    // Go's parameter is uint32: integer constants convert, other values do not.
+    let counter = match &a[0] {
+        Value::Int(i) if (0..=u32::MAX as i64).contains(i) => *i as u32,
+        Value::Int(i) => return Err(format!("constant {i} overflows uint32")),
+        Value::Nil => return Err("cannot assign nil to uint32".into()),
+        other => {
+            return Err(format!(
+                "wrong type for value; expected uint32; got {}",
+                other.type_name()
+            ));
+        }
+    };
+    Ok(Value::from(crate::crypto::derive_password(
+        counter,
+        &s_arg(&a[1])?,
+        &s_arg(&a[2])?,
+        &s_arg(&a[3])?,
+        &s_arg(&a[4])?,
+    )))
+}
+fn f_encrypt_aes(c: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 2)?;
+    let (key, text) = (s_arg(&a[0])?, s_arg(&a[1])?);
+    if text.is_empty() {
+        return Ok(Value::string(""));
+    }
+    let mut iv = [0u8; 16];
+    let b = c.generator.random_bytes("encryptAES", 16);
+    iv.copy_from_slice(&b[..16]);
+    Ok(Value::from(crate::crypto::encrypt_aes(&key, &text, iv)))
+}
+fn f_decrypt_aes(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 2)?;
+    crate::crypto::decrypt_aes(&s_arg(&a[0])?, &s_arg(&a[1])?).map(Value::from)
+}
+fn bcrypt_with(c: &Ctx, input: &str) -> String {
+    let mut salt = [0u8; 16];
+    salt.copy_from_slice(&c.generator.random_bytes("bcrypt", 16)[..16]);
+    crate::crypto::bcrypt_hash(input, salt)
+}
+fn f_bcrypt(c: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    Ok(Value::from(bcrypt_with(c, &s_arg(&a[0])?)))
+}
+fn f_htpasswd(c: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 2)?;
+    let (user, password) = (s_arg(&a[0])?, s_arg(&a[1])?);
+    if user.contains(':') {
+        return Ok(Value::from(format!("invalid username: {user}")));
+    }
+    Ok(Value::from(format!("{user}:{}", bcrypt_with(c, &password))))
+}
+fn f_rand_bytes(c: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    let n = i_arg(&a[0])?;
+    if n < 0 {
+        return Err(format!("runtime error: makeslice: len out of range ({n})"));
+    }
+    let n = (n as usize).min(crate::generator::MAX_RANDOM_STRING_LEN);
+    Ok(Value::from(
+        base64::engine::general_purpose::STANDARD.encode(c.generator.random_bytes("randBytes", n)),
+    ))
+}
+fn f_to_decimal(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 1)?;
+    // strconv.ParseInt(fmt.Sprint(v), 8, 64); any error gives 0
+    let s = a[0].to_v_string();
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s.as_str()),
+    };
+    let n = if digits.is_empty() || !digits.bytes().all(|c| (b'0'..=b'7').contains(&c)) {
+        0
+    } else {
+        match i128::from_str_radix(digits, 8) {
+            Ok(v) => {
+                let v = if neg { -v } else { v };
+                i64::try_from(v).unwrap_or(0)
+            }
+            Err(_) => 0,
+        }
+    };
+    Ok(Value::Int64(n))
+}
+fn f_html_date_in_zone(_: &Ctx, a: &[Value]) -> Result<Value, String> {
+    arity(a, 2)?;
+    // Only UTC is modelled (as for dateInZone).
+    let t = time_arg(&a[0]).unwrap_or_default();
+    s_arg(&a[1])?;
+    Ok(Value::string(layout::format(t, "2006-01-02")))
+}
+
 /// The Go parameter types of a function, as a compact code: `s` string, `i` int, `I` int64,
 /// `f` float64, `b` bool, `a` interface {}, `m` map[string]interface {}, `l` []interface {},
 /// `c` sprig.certificate, `t` time.Time; a trailing `...` makes the last one variadic.
@@ -1752,9 +1949,18 @@ pub fn go_signature(name: &str) -> Option<&'static str> {
         "trim" | "lower" | "upper" | "title" | "untitle" | "swapcase" | "nospace" | "initials"
         | "regexQuoteMeta" | "b64enc" | "b64dec" | "b32enc" | "b32dec" | "sha1sum"
         | "sha256sum" | "sha512sum" | "adler32sum" | "base" | "dir" | "ext" | "clean" | "isAbs"
-        | "atoi" | "semver" | "shuffle" | "genPrivateKey" => "s",
-        "trimAll" | "trimPrefix" | "trimSuffix" | "contains" | "hasPrefix" | "hasSuffix"
-        | "split" | "splitList" | "regexMatch" | "mustRegexMatch" | "regexFind"
+        | "atoi" | "semver" | "shuffle" | "genPrivateKey" | "osBase" | "osDir" | "osExt"
+        | "osClean" | "osIsAbs" | "snakecase" | "kebabcase" | "camelcase" | "urlParse"
+        | "getHostByName" | "bcrypt" => "s",
+        "hello" => "",
+        "urlJoin" => "m",
+        "derivePassword" => "assss",
+        "encryptAES" | "decryptAES" | "htpasswd" => "ss",
+        "randBytes" => "i",
+        "toDecimal" => "a",
+        "htmlDateInZone" => "as",
+        "trimAll" | "trimall" | "trimPrefix" | "trimSuffix" | "contains" | "hasPrefix"
+        | "hasSuffix" | "split" | "splitList" | "regexMatch" | "mustRegexMatch" | "regexFind"
         | "mustRegexFind" | "semverCompare" | "buildCustomCert" | "toDate" | "mustToDate" => "ss",
         "trunc" | "indent" | "nindent" | "repeat" | "abbrev" | "wrap" => "is",
         "substr" | "abbrevboth" => "iis",
@@ -1801,7 +2007,7 @@ pub fn go_signature(name: &str) -> Option<&'static str> {
         "genSelfSignedCertWithKey" => "sllis",
         "genSignedCert" => "sllic",
         "genSignedCertWithKey" => "sllics",
-        "dateModify" | "mustDateModify" => "st",
+        "dateModify" | "mustDateModify" | "date_modify" | "must_date_modify" => "st",
         "unixEpoch" => "t",
         "dateInZone" | "date_in_zone" => "sas",
         _ => return None,

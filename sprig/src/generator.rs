@@ -148,6 +148,13 @@ pub trait Generator: Send + Sync {
     fn now(&self) -> Timestamp;
     /// Uniform integer in `0..n` (`shuffle`, `randInt`); `n > 0`.
     fn below(&self, n: u64) -> u64;
+    /// `n` random bytes for `purpose`: the bcrypt salt of `bcrypt`/`htpasswd` (`"bcrypt"`,
+    /// 16 bytes), the IV of `encryptAES` (`"encryptAES"`, 16 bytes), `randBytes`. The
+    /// default draws them from [`Generator::below`].
+    fn random_bytes(&self, purpose: &str, n: usize) -> Vec<u8> {
+        let _ = purpose;
+        (0..n).map(|_| self.below(256) as u8).collect()
+    }
 }
 
 /// Draws from a [`RandomSource`] and a [`Clock`]. Key generation runs on a ChaCha20 stream
@@ -315,6 +322,12 @@ impl Generator for DefaultGenerator {
 
     fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    fn random_bytes(&self, _purpose: &str, n: usize) -> Vec<u8> {
+        let mut b = vec![0u8; n];
+        self.source.fill(&mut b);
+        b
     }
 
     fn below(&self, n: u64) -> u64 {
@@ -520,4 +533,29 @@ impl Generator for Replay {
     fn below(&self, n: u64) -> u64 {
         self.inner.below(n)
     }
+
+    /// Recorded as function `purpose`, argument `n`, output the bytes in hex: the n-th
+    /// bcrypt salt or AES IV of a render is replayed, so an unchanged input hashes or
+    /// encrypts to the same text (the input itself is not recorded).
+    fn random_bytes(&self, purpose: &str, n: usize) -> Vec<u8> {
+        let fresh = || {
+            let b = self.inner.random_bytes(purpose, n);
+            Ok(Output::Text(b.iter().map(|x| format!("{x:02x}")).collect()))
+        };
+        let decoded = match self.run(purpose, vec![n.to_string()], fresh) {
+            Ok(Output::Text(t)) => decode_hex(&t).filter(|b| b.len() == n),
+            _ => None,
+        };
+        decoded.unwrap_or_else(|| self.inner.random_bytes(purpose, n))
+    }
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }

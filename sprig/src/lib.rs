@@ -5,7 +5,9 @@
 //! crate README for the replay design. [`register`] adds every function to a
 //! [`gotmpl::Environment`].
 
+pub mod case;
 pub mod cast;
+pub mod crypto;
 pub mod duration;
 pub mod funcs;
 pub mod generator;
@@ -15,6 +17,7 @@ pub mod pki;
 pub mod semver;
 pub mod text;
 pub mod time;
+pub mod url;
 pub mod value;
 
 use std::rc::Rc;

@@ -91,3 +91,46 @@ fn argument_errors_are_gos() {
         "2.35|1 2 3"
     );
 }
+
+/// bcrypt salts and AES IVs come from the generator: a replayed render hashes and encrypts
+/// unchanged inputs to the same text, and the records hold the salt, not the password.
+#[test]
+fn bcrypt_and_encrypt_aes_replay() {
+    use sprig::{DefaultGenerator, Generator, Replay, Timestamp};
+    let now = Timestamp {
+        secs: 1_700_000_000,
+        nanos: 0,
+    };
+    let tpl = r#"{{ bcrypt "pw" }} {{ htpasswd "u" "pw" }} {{ encryptAES "k" "secret" }}"#;
+    let run = |g: Arc<dyn Generator>| {
+        let mut env = gotmpl::Environment::new();
+        sprig::register(&mut env, g).unwrap();
+        let mut set = gotmpl::TemplateSet::default();
+        set.add(&env, "t", tpl).unwrap();
+        set.execute(&env, "t", &gotmpl::Value::empty_map()).unwrap()
+    };
+    let first = Arc::new(Replay::new(
+        Arc::new(DefaultGenerator::seeded([3; 32], now)),
+        vec![],
+    ));
+    let a = run(first.clone());
+    let records = first.records();
+    let names: Vec<&str> = records.iter().map(|r| r.function.as_str()).collect();
+    assert_eq!(names, ["bcrypt", "bcrypt", "encryptAES"]);
+    assert!(records.iter().all(|r| r.args == ["16"]));
+    assert!(!format!("{records:?}").contains("pw"));
+    // another seed, same records: same output
+    let second = Arc::new(Replay::new(
+        Arc::new(DefaultGenerator::seeded([9; 32], now)),
+        records,
+    ));
+    assert_eq!(run(second), a);
+    // without records another seed gives other salts
+    let b = run(Arc::new(DefaultGenerator::seeded([9; 32], now)));
+    assert_ne!(b, a);
+    let parts: Vec<&str> = a.split(' ').collect();
+    assert_eq!(parts.len(), 3);
+    assert!(parts[0].starts_with("$2a$10$") && parts[0].len() == 60);
+    assert!(parts[1].starts_with("u:$2a$10$") && parts[1].len() == 62);
+    assert_eq!(parts[2].len(), 44);
+}
