@@ -13,7 +13,7 @@ command -v openssl >/dev/null || { echo "openssl is required (client certificate
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 cargo build --release --locked -q -p terraform-provider-cilium
-bin="$root/target/release/terraform-provider-cilium"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/terraform-provider-cilium"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -12,7 +12,7 @@ cargo build --release --locked -p terraform-provider-cilium
 mirror="$root/target/terraform-mirror"
 dest="$mirror/registry.terraform.io/talos-cilium/cilium/$version/linux_amd64"
 mkdir -p "$dest"
-cp target/release/terraform-provider-cilium "$dest/terraform-provider-cilium_v$version"
+cp "${CARGO_TARGET_DIR:-$root/target}/release/terraform-provider-cilium" "$dest/terraform-provider-cilium_v$version"
 
 cli_config="$root/target/terraformrc"
 cat > "$cli_config" <<CFG
