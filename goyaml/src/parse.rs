@@ -98,7 +98,48 @@ fn compose(input: &[u8], limits: &Limits, max_docs: usize) -> Result<Vec<Doc>, E
     }
 }
 
+/// UTF-16 text (detected by its byte order mark, as go-yaml does) as UTF-8, so the parser
+/// only ever reads UTF-8. Errors use go-yaml's reader messages.
+fn utf16_to_utf8(input: &[u8]) -> Option<Result<Vec<u8>, Error>> {
+    let big_endian = match input {
+        [0xFE, 0xFF, ..] => true,
+        [0xFF, 0xFE, ..] => false,
+        _ => return None,
+    };
+    let body = &input[2..];
+    let bad = |m: &str| Some(Err(Error::new(ErrorKind::Syntax, format!("yaml: {m}"))));
+    if body.len() % 2 != 0 {
+        return bad("incomplete UTF-16 character");
+    }
+    let units = body.chunks_exact(2).map(|c| {
+        if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
+    let mut out = String::with_capacity(body.len());
+    for ch in char::decode_utf16(units) {
+        match ch {
+            Ok(c) => out.push(c),
+            Err(e) if (0xDC00..0xE000).contains(&e.unpaired_surrogate()) => {
+                return bad("unexpected low surrogate area");
+            }
+            Err(_) => return bad("expected low surrogate area"),
+        }
+    }
+    Some(Ok(out.into_bytes()))
+}
+
 fn compose_inner(input: &[u8], limits: &Limits, max_docs: usize) -> Result<Vec<Doc>, Error> {
+    let transcoded;
+    let input = match utf16_to_utf8(input) {
+        Some(r) => {
+            transcoded = r?;
+            &transcoded[..]
+        }
+        None => input,
+    };
     let mut parser = Parser::new();
     // The reader takes any leading 0xEF byte for the start of a UTF-8 byte order mark, so
     // text starting with e.g. U+F000 would be refused: strip a real BOM ourselves and

@@ -231,3 +231,27 @@ fn writers_refuse_absurd_nesting() {
         ErrorKind::Limit
     );
 }
+
+/// UTF-16 input (with a byte order mark) is read like UTF-8; broken UTF-16 is an error,
+/// never a crash (found by fuzzing: `FF FE 30 DF FF 31 FF FF`).
+#[test]
+fn utf16_input() {
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("a: 1\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain("a: 1\n".encode_utf16().flat_map(|u| u.to_be_bytes()))
+        .collect();
+    for input in [le, be] {
+        let docs = goyaml::parse_documents(&input, &goyaml::Limits::default()).unwrap();
+        assert_eq!(goyaml::to_json(&docs[0]).unwrap(), r#"{"a":1}"#);
+    }
+    let crash = [0xFF, 0xFE, 0x30, 0xDF, 0xFF, 0x31, 0xFF, 0xFF];
+    let e = goyaml::parse_documents(&crash, &goyaml::Limits::default()).unwrap_err();
+    assert!(e.to_string().contains("surrogate"), "{e}");
+    let odd = [0xFF, 0xFE, 0x61];
+    let e = goyaml::parse_documents(&odd, &goyaml::Limits::default()).unwrap_err();
+    assert_eq!(e.to_string(), "yaml: incomplete UTF-16 character");
+}
