@@ -338,6 +338,55 @@ pub fn cilium_newer_than_known(v: &CiliumVersion) -> bool {
     v.minor_key() > NEWEST_KNOWN_CILIUM
 }
 
+/// Kubernetes minors a Cilium minor was e2e-tested with (Cilium docs,
+/// "Kubernetes Compatibility"). Only minors with a recorded range are listed;
+/// 1.14, 1.17 and 1.19 are UNVERIFIED in facts.md §9 and left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CiliumKubernetesTested {
+    pub cilium: (u64, u64),
+    pub oldest: (u64, u64),
+    pub newest: (u64, u64),
+    pub source: &'static str,
+}
+
+/// Sources per row; facts.md §9.
+pub const CILIUM_KUBERNETES_TESTED: &[CiliumKubernetesTested] = &[
+    // docs.cilium.io/en/stable snapshot whose era matches 1.15 (facts.md §9).
+    CiliumKubernetesTested {
+        cilium: (1, 15),
+        oldest: (1, 26),
+        newest: (1, 29),
+        source: "https://docs.cilium.io/en/stable/network/kubernetes/compatibility/",
+    },
+    // docs.cilium.io/en/latest requirements snapshot; version attribution inferred (facts.md §9).
+    CiliumKubernetesTested {
+        cilium: (1, 16),
+        oldest: (1, 27),
+        newest: (1, 30),
+        source: "https://docs.cilium.io/en/latest/network/kubernetes/requirements/",
+    },
+    CiliumKubernetesTested {
+        cilium: (1, 18),
+        oldest: (1, 30),
+        newest: (1, 33),
+        source: "https://raw.githubusercontent.com/cilium/cilium/v1.18.14/Documentation/network/kubernetes/compatibility.rst",
+    },
+    // Third-party record (xunholy/k8s-gitops#4209), facts.md §9.
+    CiliumKubernetesTested {
+        cilium: (1, 20),
+        oldest: (1, 33),
+        newest: (1, 36),
+        source: "https://github.com/xunholy/k8s-gitops/pull/4209",
+    },
+];
+
+/// The e2e-tested Kubernetes range of a Cilium minor, when recorded.
+pub fn cilium_kubernetes_tested(v: &CiliumVersion) -> Option<&'static CiliumKubernetesTested> {
+    CILIUM_KUBERNETES_TESTED
+        .iter()
+        .find(|r| r.cilium == v.minor_key())
+}
+
 /// Group of the Cilium CRDs.
 pub const CILIUM_API_GROUP: &str = "cilium.io";
 

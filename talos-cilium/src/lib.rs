@@ -7,10 +7,12 @@
 //! The crate README follows (its example is compiled as a doctest).
 #![doc = include_str!("../README.md")]
 
+pub mod chart_keys;
 pub mod facts;
 pub mod finding;
 pub mod gateway_api;
 pub mod inline;
+pub mod machine_config;
 pub mod manifests;
 pub mod net;
 pub mod patch;

@@ -2,7 +2,8 @@
 //! (Talos machine configurations, Cilium values, nodes, platform, LB pools,
 //! L2 interfaces) and reports findings with the attribute path and the fix.
 
-use talos_cilium::rules::{self, KubePrism, Node, RuleInput, Topology};
+use talos_cilium::gateway_api::GatewayApiVersion;
+use talos_cilium::rules::{self, KubePrism, MachineConfig, Node, RuleInput, Topology};
 use talos_cilium::{CiliumVersion, Finding, Severity, TalosVersion};
 use tfplugin::{
     Attribute, AttributePath, Ctx, DataSource, Diagnostic, Diagnostics, Mode, Nesting, Schema,
@@ -30,7 +31,7 @@ impl DataSource for Validation {
         let strs = Type::list(Type::String);
         let rule_list: Vec<String> = rules::catalog()
             .iter()
-            .map(|r| format!("`{}`", r.code))
+            .map(|r| format!("`{}` ({})", r.code, r.severity.as_str()))
             .collect();
         Schema::new(
             0,
@@ -51,8 +52,10 @@ impl DataSource for Validation {
                     "machine_configurations",
                     strs.clone(),
                     Mode::Optional,
-                    "Full Talos machine configurations (YAML, as `talos_machine_configuration` renders them), \
-                     control plane and/or worker. KubePrism settings are read from them (absent means off).",
+                    "Full Talos machine configurations (YAML, all documents, as `talos_machine_configuration` \
+                     renders them), control plane and/or worker; the machine type is read from `machine.type`. \
+                     KubePrism settings are read from them (absent means off), and the Talos rules check where CNI, \
+                     kube-proxy and inline manifests are set.",
                 ),
                 Attribute::new(
                     "cilium_version",
@@ -114,8 +117,9 @@ impl DataSource for Validation {
                     "gateway_api_version",
                     Type::String,
                     Mode::Optional,
-                    "Gateway API CRD bundle version when Gateway API is on, e.g. `v1.3.0`. Checked for format in \
-                     this release; the Gateway API rules use it as they are added.",
+                    "Gateway API CRD bundle version installed when Gateway API is on, e.g. `v1.3.0` (the `version` \
+                     of `cilium_gateway_api_crds`). Checked against the Cilium version with the default channel \
+                     for it; leaving it unset with `gatewayAPI.enabled` is reported.",
                 ),
                 Attribute::new(
                     "fail_on",
@@ -194,17 +198,17 @@ impl DataSource for Validation {
                 None
             }
         });
-        if let Some(g) = s("gateway_api_version")
-            && talos_cilium::KubernetesVersion::parse(&g).is_err()
-        {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid Gateway API version",
-                    format!("{g:?} is not a version like \"v1.3.0\"."),
-                )
-                .at(AttributePath::attr("gateway_api_version")),
-            );
-        }
+        let gateway_api_version =
+            s("gateway_api_version").and_then(|g| match GatewayApiVersion::parse(&g) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error("Invalid Gateway API version", e)
+                            .at(AttributePath::attr("gateway_api_version")),
+                    );
+                    None
+                }
+            });
         // values: each document parsed the way Helm reads values files
         let mut docs = Vec::new();
         for (i, text) in strs(config.get("values")).iter().enumerate() {
@@ -222,12 +226,16 @@ impl DataSource for Validation {
         let merged = rules::merge_values(&docs);
         // KubePrism as the machine configurations really have it
         let mut kubeprism = None;
+        let mut machine_configs = Vec::new();
         for (i, text) in strs(config.get("machine_configurations"))
             .iter()
             .enumerate()
         {
-            match kubeprism_of(text) {
-                Ok(k) => kubeprism = kubeprism.or(Some(k)),
+            match kubeprism_of(text).and_then(|k| Ok((k, machine_config_of(text)?))) {
+                Ok((k, c)) => {
+                    kubeprism = kubeprism.or(Some(k));
+                    machine_configs.push(c);
+                }
                 Err(e) => diags.push(
                     Diagnostic::error(
                         "Invalid machine configuration",
@@ -239,6 +247,8 @@ impl DataSource for Validation {
         }
         let mut topology = Topology {
             platform: s("platform"),
+            machine_configs,
+            gateway_api_version,
             ..Default::default()
         };
         if let Some(nodes) = config.get("nodes").and_then(Value::as_elements) {
@@ -334,6 +344,12 @@ fn attribute_path(
     docs: &[serde_json::Value],
     pool_origin: &[(usize, usize)],
 ) -> AttributePath {
+    if let Some(rest) = f.path.strip_prefix("machine_configurations[")
+        && let Some((i, _)) = rest.split_once(']')
+        && let Ok(i) = i.parse::<usize>()
+    {
+        return AttributePath::attr("machine_configurations").then_index(i);
+    }
     let (head, index) = split_index(&f.path);
     if head.starts_with("values.") {
         return values_attribute_path(head, docs);
@@ -381,6 +397,22 @@ pub(crate) fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
     let map = goyaml::parse_values(text).map_err(|e| e.to_string())?;
     let json = goyaml::to_json(&goyaml::Yaml::Map(map)).map_err(|e| e.to_string())?;
     serde_json::from_str(&json).map_err(|e| e.to_string())
+}
+
+/// A Talos machine configuration split into its documents, each as JSON
+/// (empty documents dropped); the machine type comes from `machine.type`.
+fn machine_config_of(text: &str) -> Result<MachineConfig, String> {
+    let docs = goyaml::parse_documents(text.as_bytes(), &goyaml::Limits::default())
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for d in &docs {
+        let json = goyaml::to_json(d).map_err(|e| e.to_string())?;
+        let v: serde_json::Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+        if !v.is_null() {
+            out.push(v);
+        }
+    }
+    Ok(MachineConfig::from_documents(out))
 }
 
 /// KubePrism as a Talos machine configuration has it: the `KubePrismConfig`
@@ -453,6 +485,18 @@ mod tests {
             "absent means off"
         );
         assert!(kubeprism_of("a: [").is_err());
+    }
+
+    #[test]
+    fn machine_configs_are_split_into_documents() {
+        let c = machine_config_of(
+            "version: v1alpha1\nmachine:\n  type: controlplane\n---\napiVersion: v1alpha1\nkind: KubeProxyConfig\nenabled: false\n---\n",
+        )
+        .unwrap();
+        assert!(c.is_controlplane());
+        assert_eq!(c.documents.len(), 2);
+        assert_eq!(c.documents[1]["enabled"], serde_json::json!(false));
+        assert!(machine_config_of("a: [").is_err());
     }
 
     #[test]

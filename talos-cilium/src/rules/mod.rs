@@ -9,19 +9,32 @@
 //! compatible, and this keeps the crate free of any YAML engine.
 
 use crate::finding::{Finding, Severity};
+use crate::gateway_api::GatewayApiVersion;
+pub use crate::machine_config::MachineConfig;
 use crate::version::{CiliumVersion, TalosVersion};
 use serde_json::Value;
 
 mod bpf_masquerade_dns;
 mod cgroup;
+mod chart_keys;
+mod gateway_api_crds;
+mod gateway_api_prerequisites;
 mod ipam;
 mod k8s_service;
+mod kube_proxy;
 mod kube_proxy_replacement;
+mod kubernetes_version;
+mod l2_devices;
 mod l2_interface_match;
 mod l2_platform_no_garp;
+mod l2_prerequisites;
 mod lb_pool_outside_nodes;
 mod sys_module;
 mod syslog;
+mod talos_cni;
+mod talos_config_format;
+mod talos_kube_proxy_deleted;
+mod talos_worker;
 
 /// KubePrism as configured on the nodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +49,9 @@ pub struct RuleInput<'a> {
     pub talos_version: Option<&'a TalosVersion>,
     pub cilium_version: Option<&'a CiliumVersion>,
     pub kubeprism: Option<KubePrism>,
-    /// Nodes, platform, LB pools and L2 interfaces, when the caller knows them.
+    /// What the caller knows about the cluster beyond the values: nodes,
+    /// platform, LB pools, L2 interfaces, machine configurations, Gateway API
+    /// CRDs. `None` when the caller has none of it (rules that need it skip).
     pub topology: Option<&'a Topology>,
     /// Merged Helm values (see [`merge_values`]).
     pub values: &'a Value,
@@ -51,7 +66,11 @@ pub struct Node {
     pub interfaces: Vec<String>,
 }
 
-/// Where the cluster runs and how its load-balancer addresses are announced.
+/// The cluster around the values: where it runs, how its load-balancer
+/// addresses are announced, its Talos machine configurations and the Gateway
+/// API CRDs installed. Kept in one optional struct so that callers that only
+/// have values (`cilium_inline_manifest`) pass `None` and the rules that need
+/// these facts stay silent there.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Topology {
     /// Talos platform: `metal`, `nocloud`, `oracle`, `hcloud`, `aws`, ...
@@ -61,6 +80,11 @@ pub struct Topology {
     pub lb_pool_cidrs: Vec<String>,
     /// `CiliumL2AnnouncementPolicy.spec.interfaces` regexes.
     pub l2_interfaces: Vec<String>,
+    /// Talos machine configurations, in the order of the caller's input
+    /// (findings name them `machine_configurations[i]`).
+    pub machine_configs: Vec<MachineConfig>,
+    /// Gateway API CRD bundle version installed; `None` when not given.
+    pub gateway_api_version: Option<GatewayApiVersion>,
 }
 
 /// A rule of the catalog.
@@ -77,6 +101,25 @@ pub struct Rule {
 pub fn catalog() -> Vec<Rule> {
     let mut rules = vec![
         bpf_masquerade_dns::RULE,
+        chart_keys::RULE,
+        gateway_api_crds::MISSING,
+        gateway_api_crds::INCOMPATIBLE,
+        gateway_api_crds::UNTESTED,
+        gateway_api_prerequisites::KUBE_PROXY_REPLACEMENT,
+        gateway_api_prerequisites::L7_PROXY,
+        kube_proxy::NOT_DISABLED,
+        kube_proxy::DISABLED_WITHOUT_REPLACEMENT,
+        kubernetes_version::RULE,
+        l2_devices::RULE,
+        l2_prerequisites::KUBE_PROXY_REPLACEMENT,
+        l2_prerequisites::XDP,
+        talos_cni::MISPLACED,
+        talos_cni::NOT_NONE,
+        talos_config_format::MIXED,
+        talos_config_format::INLINE_MANIFESTS_MIXED,
+        talos_kube_proxy_deleted::RULE,
+        talos_worker::CONTROLPLANE_ONLY,
+        talos_worker::INLINE_MANIFEST,
         sys_module::RULE,
         syslog::RULE,
         cgroup::AUTOMOUNT,
@@ -134,6 +177,39 @@ pub fn values_origin(docs: &[Value], path: &[&str]) -> Option<usize> {
     docs.iter().rposition(|d| lookup(d, path).is_some())
 }
 
+/// `kubeProxyReplacement` turns on the full replacement: `true` (bool or
+/// string, the chart renders it with toString) or the deprecated `strict`
+/// (1.14/1.15). Absent, `false`, `disabled` and `partial` are off (the chart
+/// default is `"false"`).
+/// Source: cilium/charts values.yaml and templates/cilium-configmap.yaml
+/// 1.14–1.20 (<https://github.com/cilium/charts>, facts.md §6).
+pub(crate) fn kube_proxy_replacement_on(values: &Value) -> bool {
+    match lookup(values, &["kubeProxyReplacement"]) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => matches!(s.as_str(), "true" | "strict"),
+        _ => false,
+    }
+}
+
+/// A bool value, also when given as a string.
+pub(crate) fn is_true(v: Option<&Value>) -> bool {
+    matches!(v, Some(Value::Bool(true))) || v.and_then(Value::as_str) == Some("true")
+}
+
+/// An explicit false, also when given as a string.
+pub(crate) fn is_false(v: Option<&Value>) -> bool {
+    matches!(v, Some(Value::Bool(false))) || v.and_then(Value::as_str) == Some("false")
+}
+
+/// `machine_configurations[i]` plus a location inside it.
+pub(crate) fn config_path(i: usize, at: &str) -> String {
+    if at.is_empty() {
+        format!("machine_configurations[{i}]")
+    } else {
+        format!("machine_configurations[{i}].{at}")
+    }
+}
+
 /// `values.a.b.c` display path.
 pub(crate) fn path_of(path: &[&str]) -> String {
     let mut s = String::from("values");
@@ -177,9 +253,70 @@ pub(crate) fn finding(rule: &Rule, summary: String, detail: String, path: String
     }
 }
 
+/// Helpers of the integration tests (../shared/data loading, a Talos-like
+/// strategic merge), shared with the unit tests.
+#[cfg(test)]
+#[path = "../../tests/common/mod.rs"]
+pub(crate) mod test_data;
+
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
+    use crate::patch::{MachineType, PatchInput};
+
+    /// A Talos-generated configuration from ../shared/data
+    /// (`talos-machine-configs/<version>/<file>`), or None when the data is absent.
+    pub fn talos_config(version: &str, file: &str) -> Option<MachineConfig> {
+        let data = test_data::data_dir()?;
+        Some(MachineConfig::from_documents(test_data::load_config(
+            &data, version, file,
+        )))
+    }
+
+    /// The base configuration of `version` with the patches
+    /// `cilium_talos_patch` generates for it (defaults: KPR on, KubePrism on).
+    pub fn patched_config(version: &str, machine_type: MachineType) -> Option<MachineConfig> {
+        let data = test_data::data_dir()?;
+        let file = format!("base-{}.yaml", machine_type.as_str());
+        let base = test_data::load_config(&data, version, &file);
+        let out = crate::patch::generate(&PatchInput::new(version, machine_type)).unwrap();
+        let patches: Vec<Value> = out
+            .patches
+            .iter()
+            .flat_map(|p| test_data::yaml_docs(p))
+            .collect();
+        Some(MachineConfig::from_documents(test_data::apply(
+            &base, &patches,
+        )))
+    }
+
+    /// A topology with only machine configurations.
+    pub fn configs(c: Vec<MachineConfig>) -> Topology {
+        Topology {
+            machine_configs: c,
+            ..Default::default()
+        }
+    }
+
+    /// Parses a small (multi-document) YAML fixture.
+    pub fn config_yaml(text: &str) -> MachineConfig {
+        MachineConfig::from_documents(test_data::yaml_docs(text))
+    }
+
+    pub fn versioned<'a>(
+        values: &'a Value,
+        cilium: Option<&'a CiliumVersion>,
+        talos: Option<&'a TalosVersion>,
+        t: Option<&'a Topology>,
+    ) -> RuleInput<'a> {
+        RuleInput {
+            talos_version: talos,
+            cilium_version: cilium,
+            kubeprism: None,
+            topology: t,
+            values,
+        }
+    }
 
     pub fn with_topology<'a>(values: &'a Value, t: &'a Topology) -> RuleInput<'a> {
         RuleInput {
@@ -257,6 +394,53 @@ mod tests {
             let f = run(&input);
             // Without a version the SYSLOG rule cannot know; everything else is silent.
             assert!(f.is_empty(), "{cilium:?}: {f:#?}");
+        }
+    }
+
+    /// Talos-generated configurations of every version (../shared/data) with
+    /// the patches and values of `cilium_talos_patch`: no rule has anything to
+    /// say; the unpatched configurations deploy Flannel and kube-proxy.
+    #[test]
+    fn talos_correct_setups_pass_every_rule() {
+        use crate::patch::MachineType;
+        for version in test_data::VERSIONS {
+            let Some(cp) = test_support::patched_config(version, MachineType::ControlPlane) else {
+                return;
+            };
+            let worker = test_support::patched_config(version, MachineType::Worker).unwrap();
+            let tv = TalosVersion::parse(version).unwrap();
+            for cilium in ["1.16.5", "1.18.5", "1.20.0"] {
+                let values = test_support::generated_values(Some(cilium));
+                let cv = CiliumVersion::parse(cilium).unwrap();
+                let t = test_support::configs(vec![cp.clone(), worker.clone()]);
+                let input = RuleInput {
+                    talos_version: Some(&tv),
+                    cilium_version: Some(&cv),
+                    kubeprism: Some(KubePrism {
+                        enabled: true,
+                        port: 7445,
+                    }),
+                    topology: Some(&t),
+                    values: &values,
+                };
+                let f = run(&input);
+                assert!(f.is_empty(), "{version} {cilium}: {f:#?}");
+            }
+            let base = test_support::talos_config(version, "base-controlplane.yaml").unwrap();
+            let values = test_support::generated_values(Some("1.18.5"));
+            let t = test_support::configs(vec![base]);
+            let codes: Vec<_> = run(&test_support::versioned(&values, None, Some(&tv), Some(&t)))
+                .iter()
+                .map(|f| f.code)
+                .collect();
+            assert!(
+                codes.contains(&"talos-cni-not-none"),
+                "{version}: {codes:?}"
+            );
+            assert!(
+                codes.contains(&"kube-proxy-not-disabled"),
+                "{version}: {codes:?}"
+            );
         }
     }
 
