@@ -255,3 +255,11 @@ fn utf16_input() {
     let e = goyaml::parse_documents(&odd, &goyaml::Limits::default()).unwrap_err();
     assert_eq!(e.to_string(), "yaml: incomplete UTF-16 character");
 }
+
+/// The underlying parser panics on a tag followed by `,` in a flow collection (found by
+/// fuzzing: `[!',\n&$\t.!`); the reader turns that into an error instead of a crash.
+#[test]
+fn parser_panic_is_an_error() {
+    let e = goyaml::parse_documents(b"[!',\n&$\t.!", &goyaml::Limits::default()).unwrap_err();
+    assert!(e.to_string().starts_with("yaml: "), "{e}");
+}
