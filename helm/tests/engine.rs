@@ -142,14 +142,21 @@ fn goldens_are_what_the_reference_renders_now() {
         return;
     };
     let script = std::env::var("HELM_ORACLE_SCRIPT").unwrap_or_else(|_| {
-        dir().join("../../../shared/tools/helm-oracle/helm_oracle.py")
+        dir()
+            .join("../../../shared/tools/helm-oracle/helm_oracle.py")
             .to_string_lossy()
             .into_owned()
     });
     let tmp = tempfile_dir();
     let status = std::process::Command::new("bash")
         .arg(dir().join("regen_golden.sh"))
-        .arg(std::path::Path::new(&py).parent().unwrap().parent().unwrap())
+        .arg(
+            std::path::Path::new(&py)
+                .parent()
+                .unwrap()
+                .parent()
+                .unwrap(),
+        )
         .env("HELM_ORACLE", &script)
         .env("GOLDEN_DIR", &tmp)
         .status()
