@@ -120,29 +120,22 @@ pub fn render(
         values_method(m, name)
     }));
 
-    // Parse every template in Helm's order into one set.
-    let mut sources: Vec<(String, String, usize)> = Vec::new();
+    // Parse every template in Helm's order into one set (or reuse the set parsed earlier
+    // from the same sources).
+    let mut sources: Vec<(String, &[u8], usize)> = Vec::new();
     for (i, u) in units.iter().enumerate() {
         for t in &u.chart.templates {
-            sources.push((
-                format!("{}/{}", u.prefix, t.name),
-                String::from_utf8_lossy(&t.data).into_owned(),
-                i,
-            ));
+            sources.push((format!("{}/{}", u.prefix, t.name), &t.data, i));
         }
     }
     let mut names: Vec<String> = sources.iter().map(|s| s.0.clone()).collect();
     parse_order(&mut names);
-    let by_name: BTreeMap<&str, (&str, usize)> = sources
+    let by_name: BTreeMap<&str, (&[u8], usize)> = sources
         .iter()
-        .map(|(n, s, i)| (n.as_str(), (s.as_str(), *i)))
+        .map(|(n, s, i)| (n.as_str(), (*s, *i)))
         .collect();
-    let mut set = TemplateSet::default();
-    for name in &names {
-        let (src, _) = by_name[name.as_str()];
-        set.add(&env, name, src)
-            .map_err(|e| parse_error(name, &e))?;
-    }
+    let set = parsed_set(&env, &sources, &names, &by_name)?;
+    let set: &TemplateSet = &set;
 
     // Execute the non-partials in the same order.
     let mut files = BTreeMap::new();
@@ -204,6 +197,65 @@ pub fn render(
         files,
         notes,
     })
+}
+
+/// Parsed template sets kept per thread (a `TemplateSet` shares `Rc`s), most recently used
+/// first; each is keyed by every template's full name and bytes, in chart order.
+type ParsedSets = Vec<(Vec<(String, Vec<u8>)>, Rc<TemplateSet>)>;
+
+/// How many parsed sets [`parsed_set`] keeps per thread.
+const PARSED_SET_CACHE_SIZE: usize = 4;
+
+thread_local! {
+    static PARSED_SETS: RefCell<ParsedSets> = const { RefCell::new(Vec::new()) };
+}
+
+/// The templates of `sources` parsed into one set in `names` order. Parsing depends on the
+/// sources, their names and order, the delimiters and which functions exist; `render`
+/// always builds the same environment (default options, sprig and Helm functions), so the
+/// sources alone key the cache: a set parsed earlier from byte-identical sources is reused
+/// (execution never changes a set; `tpl` parses into a copy). Parse errors are not kept.
+fn parsed_set(
+    env: &Environment,
+    sources: &[(String, &[u8], usize)],
+    names: &[String],
+    by_name: &BTreeMap<&str, (&[u8], usize)>,
+) -> Result<Rc<TemplateSet>, String> {
+    let same = |key: &[(String, Vec<u8>)]| {
+        key.len() == sources.len()
+            && key
+                .iter()
+                .zip(sources)
+                .all(|(k, s)| k.0 == s.0 && k.1 == s.1)
+    };
+    let hit = PARSED_SETS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let i = cache.iter().position(|(k, _)| same(k))?;
+        let entry = cache.remove(i);
+        let set = entry.1.clone();
+        cache.insert(0, entry);
+        Some(set)
+    });
+    if let Some(set) = hit {
+        return Ok(set);
+    }
+    let mut set = TemplateSet::default();
+    for name in names {
+        let (src, _) = by_name[name.as_str()];
+        set.add(env, name, &String::from_utf8_lossy(src))
+            .map_err(|e| parse_error(name, &e))?;
+    }
+    let set = Rc::new(set);
+    let key = sources
+        .iter()
+        .map(|(n, s, _)| (n.clone(), s.to_vec()))
+        .collect();
+    PARSED_SETS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache.insert(0, (key, set.clone()));
+        cache.truncate(PARSED_SET_CACHE_SIZE);
+    });
+    Ok(set)
 }
 
 struct Unit<'a> {

@@ -58,11 +58,17 @@ pub fn prepare(chart: &Chart, user: Map, opts: &RenderOptions) -> Result<Prepare
         Some(v) => KubeVersion::parse(v)?,
         None => KubeVersion::default(),
     };
-    let values = crate::values::coalesce(&chart.values, user);
+    let mut values = crate::values::coalesce(&chart.values, user);
     if !opts.skip_schema_validation
         && let Some(schema) = &chart.schema
     {
-        crate::schema::validate_chart_values(chart.name(), schema, &Yaml::Map(values.clone()))?;
+        // Validated in place (no copy of the whole tree), then taken back.
+        let whole = Yaml::Map(std::mem::take(&mut values));
+        let checked = crate::schema::validate_chart_values(chart.name(), schema, &whole);
+        if let Yaml::Map(m) = whole {
+            values = m;
+        }
+        checked?;
     }
     check_kube_version(&chart.metadata, &kube_version)?;
     Ok(Prepared {

@@ -3,6 +3,8 @@
 //! `anyOf`, `oneOf`, `enum`, `const`, `minimum`, `maximum`), with error text shaped like
 //! Helm's (santhosh-tekuri/jsonschema v6).
 
+use std::sync::{Arc, Mutex};
+
 use goyaml::Yaml;
 
 /// Deepest schema/value nesting followed before giving up.
@@ -285,10 +287,33 @@ pub fn format_chart_errors(chart: &str, errors: &[SchemaError]) -> String {
     out
 }
 
+/// How many parsed schemas [`parsed_schema`] keeps (most recently used first).
+const SCHEMA_CACHE_SIZE: usize = 8;
+
+type SchemaCache = Mutex<Vec<(Arc<[u8]>, Arc<Yaml>)>>;
+
+/// values.schema.json parsed once per distinct content: Cilium's is 148 KB and parsing it
+/// took a tenth of a render. Keyed by the whole bytes (compared in full, so a changed file
+/// is parsed again); parse errors are not kept.
+fn parsed_schema(schema_json: &[u8]) -> Result<Arc<Yaml>, goyaml::Error> {
+    static CACHE: SchemaCache = Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(i) = cache.iter().position(|(k, _)| **k == *schema_json) {
+        let hit = cache.remove(i);
+        let schema = hit.1.clone();
+        cache.insert(0, hit);
+        return Ok(schema);
+    }
+    let schema = Arc::new(goyaml::from_json_bytes(schema_json)?);
+    cache.insert(0, (Arc::from(schema_json), schema.clone()));
+    cache.truncate(SCHEMA_CACHE_SIZE);
+    Ok(schema)
+}
+
 /// Validate coalesced values against a chart's values.schema.json bytes; the error is
 /// Helm's whole message.
 pub fn validate_chart_values(chart: &str, schema_json: &[u8], values: &Yaml) -> Result<(), String> {
-    let schema = goyaml::from_json_bytes(schema_json)
+    let schema = parsed_schema(schema_json)
         .map_err(|e| format!("{chart}: invalid values.schema.json: {}", e.go_message()))?;
     let errors = validate(&schema, values);
     if errors.is_empty() {

@@ -14,6 +14,7 @@ pub mod generator;
 pub mod json;
 pub mod layout;
 pub mod pki;
+mod rsagen;
 pub mod semver;
 pub mod text;
 pub mod time;

@@ -285,8 +285,11 @@ impl PrivateKey {
                 if !(1024..=8192).contains(&rsa_bits) {
                     return Err(err(format!("RSA key size {rsa_bits} outside 1024..=8192")));
                 }
-                let k = RsaPrivateKey::new(rng, rsa_bits)
-                    .map_err(|e| err(format!("error generating RSA private key: {e}")))?;
+                let k = match crate::rsagen::generate(rng, rsa_bits) {
+                    Some(k) => k,
+                    None => RsaPrivateKey::new(rng, rsa_bits)
+                        .map_err(|e| err(format!("error generating RSA private key: {e}")))?,
+                };
                 Ok(PrivateKey::Rsa(Box::new(k)))
             }
             "ecdsa" => Ok(PrivateKey::P256(p256::SecretKey::random(rng))),
