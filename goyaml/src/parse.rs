@@ -108,7 +108,7 @@ fn utf16_to_utf8(input: &[u8]) -> Option<Result<Vec<u8>, Error>> {
     };
     let body = &input[2..];
     let bad = |m: &str| Some(Err(Error::new(ErrorKind::Syntax, format!("yaml: {m}"))));
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return bad("incomplete UTF-16 character");
     }
     let units = body.chunks_exact(2).map(|c| {
