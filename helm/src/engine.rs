@@ -433,7 +433,7 @@ fn to_yaml_at(v: &Value, depth: usize) -> Result<Yaml, String> {
         Value::Uint64(u) => Yaml::Uint(*u),
         Value::Float64(f) => Yaml::Float(*f),
         Value::String(s) => Yaml::String(s.to_string()),
-        Value::Bytes(b) => Yaml::String(sprig_b64(b)),
+        Value::Bytes(b) => Yaml::String(crate::files::base64_std(b)),
         Value::List(l) => Yaml::Seq(
             l.borrow()
                 .iter()
@@ -484,29 +484,6 @@ fn object_to_yaml(o: &dyn Object, depth: usize) -> Result<Yaml, String> {
     let mut s = String::new();
     o.format_v(&mut s);
     Ok(Yaml::String(s))
-}
-
-fn sprig_b64(d: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(d.len().div_ceil(3) * 4);
-    for c in d.chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if c.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
 }
 
 // ------------------------------------------------------------------ Helm's functions

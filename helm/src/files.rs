@@ -84,7 +84,8 @@ impl Files {
     }
 }
 
-fn base64_std(d: &[u8]) -> String {
+/// Standard base64 with padding (Go `encoding/base64.StdEncoding`).
+pub(crate) fn base64_std(d: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(d.len().div_ceil(3) * 4);
     for c in d.chunks(3) {

@@ -394,7 +394,11 @@ pub(crate) fn values_attribute_path(
 
 /// One YAML document read as Helm reads a values file, as JSON.
 pub(crate) fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
-    let map = goyaml::parse_values(text).map_err(|e| e.to_string())?;
+    map_to_json(goyaml::parse_values(text).map_err(|e| e.to_string())?)
+}
+
+/// A values map as JSON (Helm's values are JSON-compatible).
+pub(crate) fn map_to_json(map: goyaml::Map) -> Result<serde_json::Value, String> {
     let json = goyaml::to_json(&goyaml::Yaml::Map(map)).map_err(|e| e.to_string())?;
     serde_json::from_str(&json).map_err(|e| e.to_string())
 }

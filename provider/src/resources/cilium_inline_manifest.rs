@@ -27,7 +27,7 @@ use tfplugin::{
     PlanRequest, PlanResponse, Resource, Schema, StateResponse, Type, Value,
 };
 
-use crate::data_sources::cilium_validation::{values_attribute_path, yaml_to_json};
+use crate::data_sources::cilium_validation::{map_to_json, values_attribute_path, yaml_to_json};
 use crate::provider::{ProviderConfig, SharedConfig};
 
 pub struct InlineManifest {
@@ -357,7 +357,7 @@ impl Resource for InlineManifest {
         if req.proposed_new_state.is_null() {
             return PlanResponse::default();
         }
-        let planned = with_defaults(req.proposed_new_state);
+        let planned = super::with_defaults(req.proposed_new_state, defaults());
         if !inputs_known(&planned) {
             return PlanResponse {
                 planned_state: planned.with_unknown(OUTPUTS),
@@ -425,15 +425,6 @@ impl Resource for InlineManifest {
 
 fn elements<'a>(v: &'a Value, name: &str) -> &'a [Value] {
     v.get(name).and_then(Value::as_elements).unwrap_or(&[])
-}
-
-fn with_defaults(mut v: Value) -> Value {
-    for (name, default) in defaults() {
-        if v.get(name).is_none_or(Value::is_null) {
-            v.set(name, default);
-        }
-    }
-    v
 }
 
 const INPUTS: &[&str] = &[
@@ -560,16 +551,18 @@ fn compute(
     let mut vb = helm::ValuesBuilder::new();
     let mut json_docs = Vec::new();
     for (i, d) in docs.iter().enumerate() {
-        if let Err(e) = goyaml::parse_values(d) {
-            return Err(vec![
-                Diagnostic::error(
-                    "Invalid values",
-                    format!("values[{i}] is not a YAML map: {e}"),
-                )
-                .at(AttributePath::attr("values").then_index(i)),
-            ]);
+        match yaml_to_json(d) {
+            Ok(j) => json_docs.push(j),
+            Err(e) => {
+                return Err(vec![
+                    Diagnostic::error(
+                        "Invalid values",
+                        format!("values[{i}] is not a YAML map: {e}"),
+                    )
+                    .at(AttributePath::attr("values").then_index(i)),
+                ]);
+            }
         }
-        json_docs.push(yaml_to_json(d).unwrap_or(serde_json::Value::Null));
         vb = vb.file(format!("values[{i}]"), d.clone());
     }
     for attr in ["set", "set_sensitive"] {
@@ -599,10 +592,7 @@ fn compute(
         .map_err(|e| error_at("Invalid values", e, "values"))?;
 
     // Talos checks of the Cilium values.
-    let merged_user = goyaml::to_json(&goyaml::Yaml::Map(user.clone()))
-        .ok()
-        .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
-        .unwrap_or(serde_json::Value::Null);
+    let merged_user = map_to_json(user.clone()).unwrap_or(serde_json::Value::Null);
     let mut gateway_api = false;
     if cilium {
         let cv = CiliumVersion::parse(&chart.metadata.version).ok();
@@ -631,10 +621,7 @@ fn compute(
             == Some(&serde_json::Value::Bool(true));
     }
     // Keys the chart does not know (charts accept them silently).
-    let defaults_json = goyaml::to_json(&goyaml::Yaml::Map(chart.values.clone()))
-        .ok()
-        .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
-        .unwrap_or(serde_json::Value::Null);
+    let defaults_json = map_to_json(chart.values.clone()).unwrap_or(serde_json::Value::Null);
     for (i, doc) in json_docs.iter().enumerate() {
         let unknown = inline::unknown_value_keys(&defaults_json, doc);
         if !unknown.is_empty() {
@@ -829,18 +816,23 @@ fn pending_key(state: &Value, chart_digest: &str, prior_private: &[u8]) -> Strin
     h.finalize().iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// Time since `path` was last written.
+fn age(path: &std::path::Path) -> Option<std::time::Duration> {
+    std::fs::metadata(path)
+        .ok()?
+        .modified()
+        .ok()?
+        .elapsed()
+        .ok()
+}
+
 fn pending_path(cfg: &ProviderConfig, key: &str) -> std::path::PathBuf {
     cfg.cache_dir.join("pending").join(format!("{key}.json"))
 }
 
 fn read_pending(cfg: &ProviderConfig, key: &str) -> Option<Vec<Record>> {
     let path = pending_path(cfg, key);
-    let fresh = std::fs::metadata(&path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.elapsed().ok())
-        .is_some_and(|age| age < PENDING_TTL);
-    if !fresh {
+    if age(&path).is_none_or(|a| a >= PENDING_TTL) {
         return None;
     }
     serde_json::from_slice(&std::fs::read(&path).ok()?).ok()
@@ -855,13 +847,7 @@ fn write_pending(cfg: &ProviderConfig, key: &str, records: &[Record]) {
     // drop what is past its time
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.flatten() {
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age >= PENDING_TTL);
-            if old {
+            if age(&e.path()).is_some_and(|a| a >= PENDING_TTL) {
                 let _ = std::fs::remove_file(e.path());
             }
         }

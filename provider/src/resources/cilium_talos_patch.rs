@@ -154,7 +154,7 @@ impl Resource for TalosPatch {
     }
 
     fn validate(&self, _ctx: &Ctx, config: &Value) -> Diagnostics {
-        let config = with_defaults(config.clone());
+        let config = super::with_defaults(config.clone(), defaults());
         let (input, mut problems) = read_input(&config);
         problems.extend(talos_cilium::validate_input(&input));
         problems
@@ -171,7 +171,7 @@ impl Resource for TalosPatch {
                 ..Default::default()
             };
         }
-        let planned = with_defaults(req.proposed_new_state);
+        let planned = super::with_defaults(req.proposed_new_state, defaults());
         let (planned, diagnostics) = compute(planned);
         PlanResponse {
             planned_state: planned,
@@ -205,7 +205,7 @@ impl Resource for TalosPatch {
         let mut state = empty_state();
         state.set("talos_version", Value::string(version));
         state.set("machine_type", Value::string(machine));
-        let (state, d) = compute(with_defaults(state));
+        let (state, d) = compute(super::with_defaults(state, defaults()));
         if tfplugin::has_errors(&d) {
             Err(d)
         } else {
@@ -271,16 +271,6 @@ fn empty_state() -> Value {
         return Value::Null;
     };
     Value::Object(attrs.keys().map(|k| (k.clone(), Value::Null)).collect())
-}
-
-/// Fills null optional inputs with their defaults (unknown stays unknown).
-fn with_defaults(mut v: Value) -> Value {
-    for (name, default) in defaults() {
-        if v.get(name).is_none_or(Value::is_null) {
-            v.set(name, default);
-        }
-    }
-    v
 }
 
 const INPUTS: &[&str] = &[
