@@ -68,6 +68,10 @@ pub struct TemplateArgs {
 /// Renders and returns the output; the error is Helm's text without `Error: `.
 pub fn run(args: &TemplateArgs) -> Result<String, String> {
     let chart = load_chart(args)?;
+    // Certificate keys are generated while the values are read and the templates render.
+    let mut generator =
+        sprig::DefaultGenerator::new(Arc::new(sprig::OsSource), Arc::new(sprig::SystemClock));
+    generator.prefetch_cert_keys(cert_key_sites(&chart).min(MAX_PREFETCHED_KEYS));
     let mut vb = ValuesBuilder::new();
     for f in &args.values {
         let text = if f.as_os_str() == "-" {
@@ -108,11 +112,39 @@ pub fn run(args: &TemplateArgs) -> Result<String, String> {
         is_upgrade: args.is_upgrade,
         skip_schema_validation: args.skip_schema_validation,
     };
-    let generator = Arc::new(sprig::DefaultGenerator::new(
-        Arc::new(sprig::OsSource),
-        Arc::new(sprig::SystemClock),
-    ));
-    helm::render(&chart, user, &opts, generator).map(|r| r.manifest)
+    helm::render(&chart, user, &opts, Arc::new(generator)).map(|r| r.manifest)
+}
+
+/// At most this many certificate keys are generated ahead of the render: enough for a CA
+/// and two leaf certificates (the Cilium chart with Hubble and Hubble Relay), few enough
+/// that keys a render does not use take little CPU from it.
+const MAX_PREFETCHED_KEYS: usize = 3;
+
+/// Call sites of the functions that generate a certificate key (`genCA`,
+/// `genSelfSignedCert`, `genSignedCert`; not their `...WithKey` forms) in the templates of
+/// the chart and its subcharts. An estimate: a site may run any number of times.
+fn cert_key_sites(chart: &Chart) -> usize {
+    const FUNCS: [&str; 3] = ["genCA", "genSelfSignedCert", "genSignedCert"];
+    let in_file = |data: &[u8]| -> usize {
+        let text = String::from_utf8_lossy(data);
+        FUNCS
+            .iter()
+            .map(|f| {
+                text.match_indices(f)
+                    .filter(|(i, _)| {
+                        let next = text[i + f.len()..].chars().next();
+                        !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+                    .count()
+            })
+            .sum()
+    };
+    chart
+        .templates
+        .iter()
+        .map(|f| in_file(&f.data))
+        .sum::<usize>()
+        + chart.dependencies.iter().map(cert_key_sites).sum::<usize>()
 }
 
 fn load_chart(args: &TemplateArgs) -> Result<Chart, String> {
@@ -135,5 +167,29 @@ fn io_text(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_key_generating_call_sites() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../acceptance-tests/charts/secrets");
+        let mut chart = Chart::load(&dir).expect("test chart");
+        // _ca.tpl: genCA; tls-secret.yaml: genSignedCert.
+        assert_eq!(cert_key_sites(&chart), 2);
+        chart.templates.push(helm::chart::File {
+            name: "templates/more.yaml".into(),
+            data: b"{{ genCAWithKey \"x\" 1 $k }}{{ genSelfSignedCert \"y\" nil nil 1 }}\
+                    {{ genSignedCertWithKey 1 2 }}{{ genPrivateKey \"rsa\" }}"
+                .to_vec(),
+        });
+        assert_eq!(cert_key_sites(&chart), 3);
+        let sub = chart.clone();
+        chart.dependencies.push(sub);
+        assert_eq!(cert_key_sites(&chart), 6);
     }
 }

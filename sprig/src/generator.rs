@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -158,10 +158,12 @@ pub trait Generator: Send + Sync {
 }
 
 /// Draws from a [`RandomSource`] and a [`Clock`]. Key generation runs on a ChaCha20 stream
-/// seeded with 32 bytes of the source, so output depends only on the source.
+/// seeded with 32 bytes of the source, so output depends only on the source (and, with
+/// [`DefaultGenerator::prefetch_cert_keys`], on when the prefetch was started).
 pub struct DefaultGenerator {
     source: Arc<dyn RandomSource>,
     clock: Arc<dyn Clock>,
+    prefetch: Option<Arc<KeyPool>>,
     /// RSA modulus size for certificates (sprig: 2048).
     pub cert_rsa_bits: usize,
     /// RSA modulus size for `genPrivateKey "rsa"` (sprig: 4096).
@@ -173,6 +175,7 @@ impl DefaultGenerator {
         DefaultGenerator {
             source,
             clock,
+            prefetch: None,
             cert_rsa_bits: pki::RSA_BITS_DEFAULT,
             private_key_rsa_bits: 4096,
         }
@@ -188,6 +191,68 @@ impl DefaultGenerator {
         Self::new(Arc::new(OsSource), Arc::new(SystemClock))
     }
 
+    /// Starts generating `count` certificate keys (`cert_rsa_bits`) on a background thread,
+    /// so that key generation (tens of milliseconds per RSA-2048 key) overlaps with chart
+    /// loading and rendering. `genCA`, `genSelfSignedCert` and `genSignedCert` then take
+    /// prefetched keys in order (waiting for one still being generated) before generating
+    /// their own. The seeds are drawn from the source now. Keys not taken are dropped with
+    /// the generator; a process that exits does not wait for them.
+    pub fn prefetch_cert_keys(&mut self, count: usize) {
+        if count == 0 {
+            return;
+        }
+        let pool = Arc::new(KeyPool {
+            state: Mutex::new(PoolState {
+                ready: VecDeque::new(),
+                pending: count,
+            }),
+            ready: Condvar::new(),
+        });
+        let seeds: Vec<[u8; 32]> = (0..count)
+            .map(|_| {
+                let mut seed = [0u8; 32];
+                self.source.fill(&mut seed);
+                seed
+            })
+            .collect();
+        let bits = self.cert_rsa_bits;
+        let worker = Arc::downgrade(&pool);
+        let spawned = std::thread::Builder::new()
+            .name("sprig-keygen".into())
+            .spawn(move || {
+                let _done = PoolDone(worker.clone());
+                for seed in seeds {
+                    let key = PrivateKey::generate("rsa", bits, &mut ChaCha20Rng::from_seed(seed));
+                    // The generator is gone: nobody will take more keys.
+                    let Some(pool) = worker.upgrade() else { return };
+                    let mut st = pool.lock();
+                    st.pending -= 1;
+                    if let Ok(k) = key {
+                        st.ready.push_back(k);
+                    }
+                    pool.ready.notify_all();
+                }
+            });
+        if spawned.is_ok() {
+            self.prefetch = Some(pool);
+        }
+    }
+
+    /// A prefetched key, waiting for one in progress; `None` once the pool is empty.
+    fn prefetched_key(&self) -> Option<PrivateKey> {
+        let pool = self.prefetch.as_ref()?;
+        let mut st = pool.lock();
+        loop {
+            if let Some(k) = st.ready.pop_front() {
+                return Some(k);
+            }
+            if st.pending == 0 {
+                return None;
+            }
+            st = pool.ready.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
     fn key_rng(&self) -> ChaCha20Rng {
         let mut seed = [0u8; 32];
         self.source.fill(&mut seed);
@@ -197,7 +262,10 @@ impl DefaultGenerator {
     fn new_or_parsed_key(&self, key: Option<&str>) -> Result<PrivateKey, PkiError> {
         match key {
             Some(pem) => PrivateKey::from_pem(pem),
-            None => PrivateKey::generate("rsa", self.cert_rsa_bits, &mut self.key_rng()),
+            None => match self.prefetched_key() {
+                Some(k) => Ok(k),
+                None => PrivateKey::generate("rsa", self.cert_rsa_bits, &mut self.key_rng()),
+            },
         }
     }
 
@@ -343,6 +411,37 @@ impl Generator for DefaultGenerator {
             if v <= zone {
                 return v % n;
             }
+        }
+    }
+}
+
+/// Keys generated ahead of use ([`DefaultGenerator::prefetch_cert_keys`]).
+struct KeyPool {
+    state: Mutex<PoolState>,
+    ready: Condvar,
+}
+
+struct PoolState {
+    ready: VecDeque<PrivateKey>,
+    /// Keys the worker has still to deliver.
+    pending: usize,
+}
+
+impl KeyPool {
+    fn lock(&self) -> std::sync::MutexGuard<'_, PoolState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Marks the pool finished when the worker ends for any reason (a panic included), so no
+/// caller waits for keys that will never come.
+struct PoolDone(std::sync::Weak<KeyPool>);
+
+impl Drop for PoolDone {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0.upgrade() {
+            pool.lock().pending = 0;
+            pool.ready.notify_all();
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod funcs;
 pub mod generator;
 pub mod json;
 pub mod layout;
+mod monty;
 pub mod pki;
 mod rsagen;
 pub mod semver;

@@ -1,26 +1,35 @@
 //! RSA key generation with our own prime search: candidates drawn from the caller's RNG
-//! (top two bits and the low bit set, as Go does), sieved by the small primes with
-//! incrementally updated remainders, then Miller–Rabin with random bases over
-//! `crypto-bigint`'s Montgomery arithmetic. The `rsa` crate builds, validates and
-//! precomputes (CRT) the key from the two primes. Same RNG stream, same key.
+//! (top two bits and the low bit set, as Go does), sieved in windows by the odd primes
+//! below 2^18, then Miller–Rabin (base 2 first, then random bases) over our own Montgomery
+//! arithmetic (`monty.rs`, constant-time in the exponent). p and q are searched on two
+//! threads. The `rsa` crate builds, validates and precomputes (CRT) the key from the two
+//! primes. Same RNG stream, same key.
 //!
 //! Rounds: FIPS 186-4 Table C.3 (error ≤ 2^-100 for p and q of an RSA key): 5 for 1024-bit
 //! primes (2048-bit keys), 4 for 1536 bits and more; 7 for 512-bit primes. Each candidate
 //! first passes a base-2 test, which costs nothing in randomness and rejects nearly every
 //! composite left by the sieve.
 
-use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
-use crypto_bigint::{Limb, U512, U1024, U2048, U4096, Uint};
-use rand_core::{CryptoRng, RngCore};
+use rand_chacha::ChaCha20Rng;
+use rand_core::{CryptoRng, RngCore, SeedableRng};
 use rsa::{BigUint, RsaPrivateKey};
+
+use crate::monty::{self, Monty};
 
 /// Public exponent (Go, sprig).
 const E: u32 = 65537;
 
-/// Sieving primes: the odd primes below this bound.
-const SIEVE_BOUND: u32 = 1 << 14;
+/// Sieving primes: the odd primes below this bound. A larger bound removes more composites
+/// before the first Miller–Rabin test (the share of odd candidates left is about
+/// 1.12 / ln(bound)) but costs more per drawn base; around 2^18 the two balance for 1024-bit
+/// primes.
+const SIEVE_BOUND: u32 = 1 << 18;
 
-/// How far past a drawn candidate the sieve steps before drawing again (Go: 2^20).
+/// Odd offsets (candidates base + 2k) sieved at once. A 1024-bit prime lies on average
+/// within 355 odd steps, so one window nearly always holds one.
+const WINDOW: usize = 2048;
+
+/// How far past a drawn candidate the search steps before drawing again (Go: 2^20).
 const MAX_DELTA: u64 = 1 << 20;
 
 /// Generates an RSA key of `bits` bits (e = 65537, two primes of `bits / 2` bits each),
@@ -33,8 +42,25 @@ pub fn generate<R: RngCore + CryptoRng>(rng: &mut R, bits: usize) -> Option<RsaP
     let half = bits / 2;
     let small = small_primes();
     loop {
-        let p = prime(rng, half, &small);
-        let q = prime(rng, half, &small);
+        // p and q are searched side by side, each on its own ChaCha20 stream seeded from
+        // `rng`, so the key still depends only on `rng`.
+        let mut seeds = [[0u8; 32]; 2];
+        for seed in &mut seeds {
+            rng.fill_bytes(seed);
+        }
+        let search = |seed: [u8; 32]| prime(&mut ChaCha20Rng::from_seed(seed), half, small);
+        let (p, q) = std::thread::scope(|scope| {
+            match std::thread::Builder::new().spawn_scoped(scope, || search(seeds[1])) {
+                Ok(other) => {
+                    let p = search(seeds[0]);
+                    let q = other
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                    (p, q)
+                }
+                Err(_) => (search(seeds[0]), search(seeds[1])),
+            }
+        });
         if p == q {
             continue;
         }
@@ -44,37 +70,59 @@ pub fn generate<R: RngCore + CryptoRng>(rng: &mut R, bits: usize) -> Option<RsaP
     }
 }
 
-fn prime<R: RngCore + CryptoRng>(rng: &mut R, bits: usize, small: &[u32]) -> BigUint {
-    if bits <= U512::BITS {
-        prime_limbs::<{ U512::LIMBS }, R>(rng, bits, small)
-    } else if bits <= U1024::BITS {
-        prime_limbs::<{ U1024::LIMBS }, R>(rng, bits, small)
-    } else if bits <= U2048::BITS {
-        prime_limbs::<{ U2048::LIMBS }, R>(rng, bits, small)
-    } else {
-        prime_limbs::<{ U4096::LIMBS }, R>(rng, bits, small)
+fn prime<R: RngCore + CryptoRng>(rng: &mut R, bits: usize, small: &[SmallPrime]) -> BigUint {
+    match bits {
+        0..=512 => prime_limbs::<8, R>(rng, bits, small),
+        513..=1024 => prime_limbs::<16, R>(rng, bits, small),
+        1025..=2048 => prime_limbs::<32, R>(rng, bits, small),
+        _ => prime_limbs::<64, R>(rng, bits, small),
     }
 }
 
-fn small_primes() -> Vec<u32> {
-    let n = SIEVE_BOUND as usize;
-    let mut composite = vec![false; n];
-    let mut out = Vec::new();
-    for i in 3..n {
-        if composite[i] {
-            continue;
-        }
-        if i % 2 == 1 {
-            out.push(i as u32);
-        }
-        let mut j = i * i;
-        while j < n {
-            composite[j] = true;
-            j += i;
+/// A sieving prime with its Barrett constant ⌊(2^64 - 1) / p⌋.
+#[derive(Clone, Copy)]
+struct SmallPrime {
+    p: u64,
+    inv: u64,
+}
+
+impl SmallPrime {
+    fn new(p: u32) -> Self {
+        SmallPrime {
+            p: u64::from(p),
+            inv: u64::MAX / u64::from(p),
         }
     }
-    out.retain(|&p| p % 2 == 1);
-    out
+
+    /// x mod p without a division: the quotient estimate is short by at most one.
+    #[inline]
+    fn reduce(self, x: u64) -> u64 {
+        let q = ((u128::from(x) * u128::from(self.inv)) >> 64) as u64;
+        let r = x - q * self.p;
+        if r >= self.p { r - self.p } else { r }
+    }
+}
+
+/// The odd primes below [`SIEVE_BOUND`], computed once per process.
+fn small_primes() -> &'static [SmallPrime] {
+    static PRIMES: std::sync::OnceLock<Vec<SmallPrime>> = std::sync::OnceLock::new();
+    PRIMES.get_or_init(|| {
+        let n = SIEVE_BOUND as usize;
+        let mut composite = vec![false; n];
+        let mut out = Vec::new();
+        for i in 3..n {
+            if composite[i] || i % 2 == 0 {
+                continue;
+            }
+            out.push(SmallPrime::new(i as u32));
+            let mut j = i * i;
+            while j < n {
+                composite[j] = true;
+                j += 2 * i;
+            }
+        }
+        out
+    })
 }
 
 fn rounds(bits: usize) -> usize {
@@ -85,110 +133,191 @@ fn rounds(bits: usize) -> usize {
     }
 }
 
-/// `bits` random bits (the rest zero) as a big-endian buffer of `Uint<L>`'s size.
-fn random_uint<const L: usize, R: RngCore>(rng: &mut R, bits: usize) -> Uint<L> {
-    let total = Uint::<L>::BYTES;
+/// `bits` random bits (the rest zero), little-endian limbs; the bytes are drawn big-endian.
+fn random_limbs<const N: usize, R: RngCore>(rng: &mut R, bits: usize) -> [u64; N] {
     let nbytes = bits.div_ceil(8);
-    let mut buf = vec![0u8; total];
-    rng.fill_bytes(&mut buf[total - nbytes..]);
-    let extra = nbytes * 8 - bits;
-    buf[total - nbytes] &= 0xff >> extra;
-    Uint::from_be_slice(&buf)
-}
-
-fn rem_small<const L: usize>(n: &Uint<L>, m: u32) -> u64 {
-    let m = u128::from(m);
-    let mut r: u128 = 0;
-    for limb in n.as_limbs().iter().rev() {
-        r = ((r << Limb::BITS) | u128::from(limb.0)) % m;
+    let mut buf = vec![0u8; nbytes];
+    rng.fill_bytes(&mut buf);
+    buf[0] &= 0xff >> (nbytes * 8 - bits);
+    let mut out = [0u64; N];
+    for (i, &b) in buf.iter().rev().enumerate() {
+        out[i / 8] |= u64::from(b) << (8 * (i % 8));
     }
-    r as u64
+    out
 }
 
-fn to_biguint<const L: usize>(n: &Uint<L>) -> BigUint {
-    let mut bytes = Vec::with_capacity(Uint::<L>::BYTES);
-    for limb in n.as_limbs().iter().rev() {
-        bytes.extend_from_slice(&limb.0.to_be_bytes());
+fn bit<const N: usize>(n: &[u64; N], i: usize) -> bool {
+    i < 64 * N && (n[i / 64] >> (i % 64)) & 1 == 1
+}
+
+fn bit_len<const N: usize>(n: &[u64; N]) -> usize {
+    match n.iter().rposition(|&l| l != 0) {
+        Some(j) => 64 * j + 64 - n[j].leading_zeros() as usize,
+        None => 0,
     }
-    BigUint::from_bytes_be(&bytes)
 }
 
-fn prime_limbs<const L: usize, R: RngCore + CryptoRng>(
+/// n mod m for m < 2^32, 32 bits at a time.
+fn rem_small<const N: usize>(n: &[u64; N], m: u32) -> u64 {
+    let m = u64::from(m);
+    let mut r = 0u64;
+    for &limb in n.iter().rev() {
+        r = ((r << 32) | (limb >> 32)) % m;
+        r = ((r << 32) | (limb & 0xffff_ffff)) % m;
+    }
+    r
+}
+
+/// n mod p for every sieving prime, 32 bits at a time, all primes per step (independent
+/// chains, no divisions).
+fn rems_small<const N: usize>(n: &[u64; N], small: &[SmallPrime]) -> Vec<u64> {
+    let mut rems = vec![0u64; small.len()];
+    for &limb in n.iter().rev() {
+        for half in [limb >> 32, limb & 0xffff_ffff] {
+            for (r, sp) in rems.iter_mut().zip(small) {
+                *r = sp.reduce((*r << 32) | half);
+            }
+        }
+    }
+    rems
+}
+
+fn add_small<const N: usize>(n: &[u64; N], x: u64) -> [u64; N] {
+    let mut out = *n;
+    let mut carry = x;
+    for limb in out.iter_mut() {
+        let (s, c) = limb.overflowing_add(carry);
+        *limb = s;
+        carry = c as u64;
+        if carry == 0 {
+            break;
+        }
+    }
+    out
+}
+
+fn to_biguint<const N: usize>(n: &[u64; N]) -> BigUint {
+    let bytes: Vec<u8> = n.iter().flat_map(|l| l.to_le_bytes()).collect();
+    BigUint::from_bytes_le(&bytes)
+}
+
+fn prime_limbs<const N: usize, R: RngCore + CryptoRng>(
     rng: &mut R,
     bits: usize,
-    small: &[u32],
+    small: &[SmallPrime],
 ) -> BigUint {
-    let top = Uint::<L>::from_u8(3).shl_vartime(bits - 2);
+    let mut composite = vec![false; WINDOW];
     loop {
         // Top two bits set (so a product of two such primes has exactly 2·bits bits), odd.
-        let base = random_uint::<L, R>(rng, bits).bitor(&top).bitor(&Uint::ONE);
-        let rems: Vec<u64> = small.iter().map(|&p| rem_small(&base, p)).collect();
-        let rem_e = rem_small(&base, E);
-        let mut delta = 0u64;
-        while delta < MAX_DELTA {
-            let divisible = small
-                .iter()
-                .zip(&rems)
-                .any(|(&p, &r)| (r + delta).is_multiple_of(u64::from(p)));
-            // gcd(e, p-1) = 1: e is prime, so p mod e must not be 1.
-            if divisible || (rem_e + delta) % u64::from(E) == 1 {
-                delta += 2;
-                continue;
+        let mut base = random_limbs::<N, R>(rng, bits);
+        base[(bits - 1) / 64] |= 1 << ((bits - 1) % 64);
+        base[(bits - 2) / 64] |= 1 << ((bits - 2) % 64);
+        base[0] |= 1;
+        let mut rems = rems_small(&base, small);
+        let mut rem_e = rem_small(&base, E);
+        let mut start = 0u64; // delta of the window's first candidate
+        while start < MAX_DELTA {
+            // Mark base + start + 2k divisible by a sieving prime: 2k ≡ -r (mod p).
+            composite.fill(false);
+            for (sp, &r) in small.iter().zip(&rems) {
+                let inv2 = sp.p.div_ceil(2); // 2⁻¹ mod p
+                let mut k = sp.reduce(((sp.p - r) % sp.p) * inv2) as usize;
+                while k < WINDOW {
+                    composite[k] = true;
+                    k += sp.p as usize;
+                }
             }
-            let cand = base.wrapping_add(&Uint::from_u64(delta));
-            if cand.shr_vartime(bits - 2) != Uint::from_u8(3) {
-                break; // ran past the top bits: draw again
+            for (k, &c) in composite.iter().enumerate() {
+                let delta = start + 2 * k as u64;
+                // gcd(e, p-1) = 1: e is prime, so p mod e must not be 1.
+                if c || (rem_e + 2 * k as u64) % u64::from(E) == 1 {
+                    continue;
+                }
+                let cand = add_small(&base, delta);
+                if bit_len(&cand) != bits || !bit(&cand, bits - 2) {
+                    start = MAX_DELTA; // ran past the top bits: draw again
+                    break;
+                }
+                if probably_prime(&cand, bits, rng) {
+                    return to_biguint(&cand);
+                }
             }
-            if probably_prime::<L, R>(&cand, bits, rng) {
-                return to_biguint(&cand);
+            // Next window: advance every remainder by 2·WINDOW.
+            let step = 2 * WINDOW as u64;
+            for (r, sp) in rems.iter_mut().zip(small) {
+                *r = sp.reduce(*r + step);
             }
-            delta += 2;
+            rem_e = (rem_e + step) % u64::from(E);
+            start += step;
         }
     }
 }
 
-/// Miller–Rabin: base 2, then `rounds(bits)` random bases in [2, 2^(bits-1)).
-fn probably_prime<const L: usize, R: RngCore>(n: &Uint<L>, bits: usize, rng: &mut R) -> bool {
-    let params = DynResidueParams::new(n);
-    let n_minus_1 = n.wrapping_sub(&Uint::ONE);
-    let s = n_minus_1.trailing_zeros();
-    let d = n_minus_1.shr_vartime(s);
-    let d_bits = d.bits();
-    let witness = |a: &Uint<L>| -> bool {
-        let mut x = DynResidue::new(a, params)
-            .pow_bounded_exp(&d, d_bits)
-            .retrieve();
-        if x == Uint::ONE || x == n_minus_1 {
+/// Miller–Rabin for an odd `n` of `bits` bits (at least 8): base 2, then `rounds(bits)`
+/// random bases in [2, 2^(bits-1)).
+fn probably_prime<const N: usize, R: RngCore>(n: &[u64; N], bits: usize, rng: &mut R) -> bool {
+    debug_assert!(bits >= 8 && n[0] & 1 == 1);
+    let m = Monty::new(n);
+    let mut n_minus_1 = *n;
+    n_minus_1[0] &= !1;
+    let s = n_minus_1
+        .iter()
+        .enumerate()
+        .find(|&(_, &l)| l != 0)
+        .map(|(j, l)| 64 * j + l.trailing_zeros() as usize)
+        .unwrap_or(0);
+    let d = shr(&n_minus_1, s);
+    let d_bits = bits - s;
+    let one = m.one();
+    let minus_one = m.minus_one();
+    // a^d → 1, or -1 within s squarings (x is a^d in Montgomery form).
+    let witness = |mut x: [u64; N]| -> bool {
+        if x == one || x == minus_one {
             return true;
         }
-        let mut r = DynResidue::new(&x, params);
         for _ in 1..s {
-            r = r.square();
-            x = r.retrieve();
-            if x == n_minus_1 {
+            x = m.mul(&x, &x);
+            if x == minus_one {
                 return true;
             }
-            if x == Uint::ONE {
+            if x == one {
                 return false;
             }
         }
         false
     };
-    if !witness(&Uint::from_u8(2)) {
+    if !witness(m.pow2(&d, d_bits)) {
         return false;
     }
+    let mut two = [0u64; N];
+    two[0] = 2;
     let mut done = 0;
     while done < rounds(bits) {
-        let a = random_uint::<L, R>(rng, bits - 1);
-        if a < Uint::from_u8(2) {
-            continue;
+        let a = random_limbs::<N, R>(rng, bits - 1);
+        if monty::sub(&a, &two).1 == 1 {
+            continue; // a < 2
         }
-        if !witness(&a) {
+        if !witness(m.pow(&m.to_monty(&a), &d, d_bits)) {
             return false;
         }
         done += 1;
     }
     true
+}
+
+fn shr<const N: usize>(n: &[u64; N], s: usize) -> [u64; N] {
+    let (limbs, bits) = (s / 64, s % 64);
+    let mut out = [0u64; N];
+    for j in 0..N.saturating_sub(limbs) {
+        let lo = n[j + limbs] >> bits;
+        let hi = if bits > 0 && j + limbs + 1 < N {
+            n[j + limbs + 1] << (64 - bits)
+        } else {
+            0
+        };
+        out[j] = lo | hi;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -200,25 +329,115 @@ mod tests {
 
     #[test]
     fn sieve_primes() {
-        let p = small_primes();
+        let p: Vec<u64> = small_primes().iter().map(|sp| sp.p).collect();
         assert_eq!(&p[..6], &[3, 5, 7, 11, 13, 17]);
-        assert_eq!(*p.last().unwrap(), 16381);
+        assert_eq!(*p.last().unwrap(), 262_139); // the largest prime below 2^18
+        assert_eq!(p.len(), 23_000 - 1); // π(2^18) = 23000, less the prime 2
     }
 
-    type U = Uint<{ U512::LIMBS }>;
+    #[test]
+    fn barrett_reduction_and_remainders() {
+        let mut rng = ChaCha20Rng::from_seed([3; 32]);
+        for &sp in small_primes().iter().step_by(97) {
+            for x in [
+                0,
+                1,
+                sp.p - 1,
+                sp.p,
+                u64::MAX,
+                rng.next_u64(),
+                (sp.p - 1) << 32 | 0xffff_ffff,
+            ] {
+                assert_eq!(sp.reduce(x), x % sp.p, "{x} mod {}", sp.p);
+            }
+        }
+        let n = random_limbs::<16, _>(&mut rng, 1024);
+        let rems = rems_small(&n, small_primes());
+        let b = to_biguint(&n);
+        for (sp, r) in small_primes().iter().zip(&rems).step_by(13) {
+            assert_eq!(BigUint::from(*r), &b % BigUint::from(sp.p));
+        }
+    }
+
+    /// Every prime returned is one that plain trial division and the `rsa` crate's
+    /// big-integer Fermat test also accept, and the sieve never skips the first prime
+    /// after the base (checked against a slow scan).
+    #[test]
+    fn sieve_agrees_with_slow_scan() {
+        for seed in 0..4u8 {
+            let mut rng = ChaCha20Rng::from_seed([seed; 32]);
+            let p = prime_limbs::<8, _>(&mut rng, 512, small_primes());
+            assert_eq!(p.bits(), 512);
+            assert_eq!(
+                BigUint::from(2u8).modpow(&(&p - 1u8), &p),
+                BigUint::from(1u8)
+            );
+            // Replay the draw: no odd number between the base and p passes a Fermat test
+            // (apart from ones with p mod e = 1).
+            let mut rng = ChaCha20Rng::from_seed([seed; 32]);
+            let mut base = random_limbs::<8, _>(&mut rng, 512);
+            base[7] |= 3 << 62;
+            base[0] |= 1;
+            let mut x = to_biguint(&base);
+            while x < p {
+                let fermat = BigUint::from(2u8).modpow(&(&x - 1u8), &x) == BigUint::from(1u8);
+                let e_ok = &x % BigUint::from(E) != BigUint::from(1u8);
+                assert!(!(fermat && e_ok), "skipped a prime below the one returned");
+                x += 2u8;
+            }
+        }
+    }
+
+    fn limbs8(x: u128) -> [u64; 8] {
+        let mut out = [0u64; 8];
+        out[0] = x as u64;
+        out[1] = (x >> 64) as u64;
+        out
+    }
 
     #[test]
     fn known_primes_and_composites() {
         let mut rng = ChaCha20Rng::from_seed([1; 32]);
         // 2^127 - 1 is prime; times 1000003 it is not.
-        let m127 = U::ONE.shl_vartime(127).wrapping_sub(&Uint::ONE);
+        let m127 = limbs8((1u128 << 127) - 1);
         assert!(probably_prime(&m127, 127, &mut rng));
-        let c = m127.wrapping_mul(&U::from_u64(1_000_003));
-        assert!(!probably_prime(&c, c.bits(), &mut rng));
+        let c = to_biguint(&m127) * BigUint::from(1_000_003u32);
+        let mut bytes = c.to_bytes_le();
+        bytes.resize(64, 0);
+        let mut c8 = [0u64; 8];
+        for (j, d) in bytes.chunks(8).enumerate() {
+            c8[j] = u64::from_le_bytes(d.try_into().unwrap());
+        }
+        assert!(!probably_prime(&c8, bit_len(&c8), &mut rng));
         // Carmichael numbers fool Fermat, not Miller–Rabin.
         for carmichael in [561u64, 41041, 825265, 321197185, 5394826801] {
-            let n = U::from_u64(carmichael);
-            assert!(!probably_prime(&n, n.bits(), &mut rng), "{carmichael}");
+            let n = limbs8(u128::from(carmichael));
+            assert!(!probably_prime(&n, bit_len(&n), &mut rng), "{carmichael}");
+        }
+        // Primes of every limb count used, from the sieve range up.
+        for p in [65537u64, 1_000_003, 0xffff_ffff_ffff_ffc5] {
+            let n = limbs8(u128::from(p));
+            assert!(probably_prime(&n, bit_len(&n), &mut rng), "{p}");
+        }
+    }
+
+    #[test]
+    fn limb_helpers() {
+        let mut rng = ChaCha20Rng::from_seed([2; 32]);
+        for bits in [1, 7, 63, 64, 65, 511, 512] {
+            let x = random_limbs::<8, _>(&mut rng, bits);
+            assert!(bit_len(&x) <= bits);
+            let b = to_biguint(&x);
+            for m in [3u32, 65537, 4_294_967_291] {
+                assert_eq!(BigUint::from(rem_small(&x, m)), &b % BigUint::from(m));
+            }
+            for s in [0, 1, 63, 64, 65, 200] {
+                assert_eq!(to_biguint(&shr(&x, s)), &b >> s);
+            }
+            assert_eq!(
+                to_biguint(&add_small(&x, u64::MAX)),
+                &b + BigUint::from(u64::MAX)
+            );
         }
     }
 
