@@ -191,49 +191,63 @@ impl DefaultGenerator {
         Self::new(Arc::new(OsSource), Arc::new(SystemClock))
     }
 
-    /// Starts generating `count` certificate keys (`cert_rsa_bits`) on a background thread,
-    /// so that key generation (tens of milliseconds per RSA-2048 key) overlaps with chart
+    /// Starts generating `count` certificate keys (`cert_rsa_bits`) in the background, so
+    /// that key generation (tens of milliseconds per RSA-2048 key) overlaps with chart
     /// loading and rendering. `genCA`, `genSelfSignedCert` and `genSignedCert` then take
     /// prefetched keys in order (waiting for one still being generated) before generating
-    /// their own. The seeds are drawn from the source now. Keys not taken are dropped with
-    /// the generator; a process that exits does not wait for them.
+    /// their own. Two threads search primes, one the p and one the q of every key, each
+    /// running ahead to its next prime rather than waiting for the other, so both cores
+    /// stay busy; key k is (p_k, q_k) whatever the timing. The seeds are drawn from the
+    /// source now. Keys not taken are dropped with the generator; a process that exits does
+    /// not wait for them.
     pub fn prefetch_cert_keys(&mut self, count: usize) {
-        if count == 0 {
+        let bits = self.cert_rsa_bits;
+        if count == 0 || !crate::rsagen::supported(bits) {
             return;
         }
         let pool = Arc::new(KeyPool {
             state: Mutex::new(PoolState {
                 ready: VecDeque::new(),
+                primes: [VecDeque::new(), VecDeque::new()],
                 pending: count,
             }),
             ready: Condvar::new(),
         });
-        let seeds: Vec<[u8; 32]> = (0..count)
-            .map(|_| {
-                let mut seed = [0u8; 32];
-                self.source.fill(&mut seed);
-                seed
-            })
-            .collect();
-        let bits = self.cert_rsa_bits;
-        let worker = Arc::downgrade(&pool);
-        let spawned = std::thread::Builder::new()
-            .name("sprig-keygen".into())
-            .spawn(move || {
-                let _done = PoolDone(worker.clone());
-                for seed in seeds {
-                    let key = PrivateKey::generate("rsa", bits, &mut ChaCha20Rng::from_seed(seed));
-                    // The generator is gone: nobody will take more keys.
-                    let Some(pool) = worker.upgrade() else { return };
-                    let mut st = pool.lock();
-                    st.pending -= 1;
-                    if let Ok(k) = key {
-                        st.ready.push_back(k);
+        let mut started = 0;
+        for side in 0..2 {
+            let seeds: Vec<[u8; 32]> = (0..count)
+                .map(|_| {
+                    let mut seed = [0u8; 32];
+                    self.source.fill(&mut seed);
+                    seed
+                })
+                .collect();
+            let worker = Arc::downgrade(&pool);
+            let spawned = std::thread::Builder::new()
+                .name("sprig-keygen".into())
+                .spawn(move || {
+                    let _panic = PoolOnPanic(worker.clone());
+                    for seed in seeds {
+                        let prime =
+                            crate::rsagen::key_prime(&mut ChaCha20Rng::from_seed(seed), bits);
+                        // The generator is gone: nobody will take more keys.
+                        let Some(pool) = worker.upgrade() else { return };
+                        let mut st = pool.lock();
+                        st.primes[side].push_back(prime);
+                        if st.primes.iter().all(|side| !side.is_empty()) {
+                            let [p, q] = st.primes.each_mut().map(|side| side.pop_front());
+                            let (Some(p), Some(q)) = (p, q) else { return };
+                            st.pending -= 1;
+                            if let Some(k) = crate::rsagen::from_primes(p, q) {
+                                st.ready.push_back(PrivateKey::Rsa(Box::new(k)));
+                            }
+                            pool.ready.notify_all();
+                        }
                     }
-                    pool.ready.notify_all();
-                }
-            });
-        if spawned.is_ok() {
+                });
+            started += usize::from(spawned.is_ok());
+        }
+        if started == 2 {
             self.prefetch = Some(pool);
         }
     }
@@ -423,7 +437,9 @@ struct KeyPool {
 
 struct PoolState {
     ready: VecDeque<PrivateKey>,
-    /// Keys the worker has still to deliver.
+    /// Primes found by each of the two searching threads and not yet paired.
+    primes: [VecDeque<rsa::BigUint>; 2],
+    /// Keys still to be delivered.
     pending: usize,
 }
 
@@ -433,12 +449,15 @@ impl KeyPool {
     }
 }
 
-/// Marks the pool finished when the worker ends for any reason (a panic included), so no
-/// caller waits for keys that will never come.
-struct PoolDone(std::sync::Weak<KeyPool>);
+/// Marks the pool finished when a searching thread panics, so no caller waits for keys
+/// that will never come.
+struct PoolOnPanic(std::sync::Weak<KeyPool>);
 
-impl Drop for PoolDone {
+impl Drop for PoolOnPanic {
     fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
         if let Some(pool) = self.0.upgrade() {
             pool.lock().pending = 0;
             pool.ready.notify_all();

@@ -36,7 +36,7 @@ const MAX_DELTA: u64 = 1 << 20;
 /// or `None` when the size is not one this generator handles (a multiple of 128 from 1024
 /// to 8192); the caller then falls back to the `rsa` crate.
 pub fn generate<R: RngCore + CryptoRng>(rng: &mut R, bits: usize) -> Option<RsaPrivateKey> {
-    if !bits.is_multiple_of(128) || !(1024..=8192).contains(&bits) {
+    if !supported(bits) {
         return None;
     }
     let half = bits / 2;
@@ -61,13 +61,30 @@ pub fn generate<R: RngCore + CryptoRng>(rng: &mut R, bits: usize) -> Option<RsaP
                 Err(_) => (search(seeds[0]), search(seeds[1])),
             }
         });
-        if p == q {
-            continue;
-        }
-        if let Ok(key) = RsaPrivateKey::from_p_q(p, q, BigUint::from(E)) {
+        if let Some(key) = from_primes(p, q) {
             return Some(key);
         }
     }
+}
+
+/// Key sizes [`generate`] and [`key_prime`] handle.
+pub(crate) fn supported(bits: usize) -> bool {
+    bits.is_multiple_of(128) && (1024..=8192).contains(&bits)
+}
+
+/// One prime of a `bits`-bit key (`bits` must be [`supported`]), drawn from `rng`; two of
+/// them make a key with [`from_primes`]. For callers that search primes on their own
+/// threads.
+pub(crate) fn key_prime<R: RngCore + CryptoRng>(rng: &mut R, bits: usize) -> BigUint {
+    prime(rng, bits / 2, small_primes())
+}
+
+/// The key with primes p and q and e = 65537; `None` when they cannot make one (p = q).
+pub(crate) fn from_primes(p: BigUint, q: BigUint) -> Option<RsaPrivateKey> {
+    if p == q {
+        return None;
+    }
+    RsaPrivateKey::from_p_q(p, q, BigUint::from(E)).ok()
 }
 
 fn prime<R: RngCore + CryptoRng>(rng: &mut R, bits: usize, small: &[SmallPrime]) -> BigUint {
@@ -221,7 +238,8 @@ fn prime_limbs<const N: usize, R: RngCore + CryptoRng>(
             composite.fill(false);
             for (sp, &r) in small.iter().zip(&rems) {
                 let inv2 = sp.p.div_ceil(2); // 2⁻¹ mod p
-                let mut k = sp.reduce(((sp.p - r) % sp.p) * inv2) as usize;
+                let neg_r = if r == 0 { 0 } else { sp.p - r };
+                let mut k = sp.reduce(neg_r * inv2) as usize;
                 while k < WINDOW {
                     composite[k] = true;
                     k += sp.p as usize;

@@ -252,6 +252,9 @@ fn tls_config(client_pem: &str) -> Result<(Arc<rustls::ServerConfig>, Vec<u8>), 
         .with_single_cert(vec![cert], key)
         .map_err(|e| ServeError::Tls(e.to_string()))?;
     cfg.alpn_protocols = vec![b"h2".to_vec()];
+    // Every plugin process serves one host connection and exits: no session is ever
+    // resumed, so do not build and send TLS 1.3 tickets.
+    cfg.send_tls13_tickets = 0;
     Ok((Arc::new(cfg), der))
 }
 
