@@ -287,8 +287,43 @@ data "cilium_validation" "l2" {
   l2_announcement_interfaces = ["^ens19$"]
   fail_on                    = "none"
 }
+# Cilium objects: a pool written for 1.18 (cilium.io/v2) and a hand-written one with
+# spec.cidrs, both checked against 1.17; the pool written for 1.17 itself passes.
+data "cilium_lb_ip_pool" "for_1_18" {
+  name           = "blue"
+  cilium_version = "1.18.5"
+  cidrs          = ["10.0.0.240/28"]
+}
+data "cilium_lb_ip_pool" "for_1_17" {
+  name           = "green"
+  cilium_version = "1.17.5"
+  cidrs          = ["10.0.0.224/28"]
+}
+data "cilium_validation" "objects" {
+  cilium_version = "1.17.5"
+  manifests = [
+    data.cilium_lb_ip_pool.for_1_18.manifest,
+    <<-EOT
+    apiVersion: cilium.io/v2alpha1
+    kind: CiliumLoadBalancerIPPool
+    metadata:
+      name: old
+    spec:
+      cidrs:
+        - cidr: 10.0.0.208/28
+    EOT
+  ]
+  fail_on = "none"
+}
+data "cilium_validation" "objects_ok" {
+  cilium_version = "1.17.5"
+  manifests      = [data.cilium_lb_ip_pool.for_1_17.manifest]
+  fail_on        = "none"
+}
 output "findings" {
   value = {
+    objects         = data.cilium_validation.objects.findings
+    objects_ok      = data.cilium_validation.objects_ok.findings
     talos           = data.cilium_validation.talos.findings
     kube_proxy      = data.cilium_validation.kube_proxy.findings
     versions        = data.cilium_validation.versions.findings
@@ -391,6 +426,15 @@ fn every_rule_family_reports_its_findings() {
         "l2",
         "l2-announcements-kube-proxy-replacement",
         "values.kubeProxyReplacement",
+    );
+    has("objects", "cilium-object-api-version", "manifests[0]");
+    has("objects", "lb-pool-fields", "manifests[1]");
+    assert!(
+        !codes("objects_ok")
+            .iter()
+            .any(|(k, _)| k == "cilium-object-api-version" || k == "lb-pool-fields"),
+        "{:?}",
+        codes("objects_ok")
     );
 }
 

@@ -122,6 +122,15 @@ impl DataSource for Validation {
                      for it; leaving it unset with `gatewayAPI.enabled` is reported.",
                 ),
                 Attribute::new(
+                    "manifests",
+                    strs.clone(),
+                    Mode::Optional,
+                    "Kubernetes manifests (YAML, several documents allowed) of Cilium objects, e.g. the \
+                     `manifest` of `cilium_lb_ip_pool` and `cilium_l2_announcement_policy` or hand-written ones. \
+                     `CiliumLoadBalancerIPPool` and `CiliumL2AnnouncementPolicy` documents are checked against \
+                     `cilium_version`: the apiVersion served and the pool fields that version has.",
+                ),
+                Attribute::new(
                     "fail_on",
                     Type::String,
                     Mode::Optional,
@@ -277,6 +286,21 @@ impl DataSource for Validation {
             }
         }
         topology.l2_interfaces = strs(config.get("l2_announcement_interfaces"));
+        for (i, text) in strs(config.get("manifests")).iter().enumerate() {
+            match json_documents(text) {
+                Ok(docs) => topology.manifests.push(docs),
+                Err(e) => {
+                    topology.manifests.push(Vec::new());
+                    diags.push(
+                        Diagnostic::error(
+                            "Invalid manifest",
+                            format!("manifests[{i}] is not valid YAML: {e}"),
+                        )
+                        .at(AttributePath::attr("manifests").then_index(i)),
+                    );
+                }
+            }
+        }
         if tfplugin::has_errors(&diags) {
             return (Value::Null, diags);
         }
@@ -406,6 +430,11 @@ pub(crate) fn map_to_json(map: goyaml::Map) -> Result<serde_json::Value, String>
 /// A Talos machine configuration split into its documents, each as JSON
 /// (empty documents dropped); the machine type comes from `machine.type`.
 fn machine_config_of(text: &str) -> Result<MachineConfig, String> {
+    Ok(MachineConfig::from_documents(json_documents(text)?))
+}
+
+/// Every non-empty YAML document of `text`, as JSON.
+fn json_documents(text: &str) -> Result<Vec<serde_json::Value>, String> {
     let docs = goyaml::parse_documents(text.as_bytes(), &goyaml::Limits::default())
         .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
@@ -416,7 +445,7 @@ fn machine_config_of(text: &str) -> Result<MachineConfig, String> {
             out.push(v);
         }
     }
-    Ok(MachineConfig::from_documents(out))
+    Ok(out)
 }
 
 /// KubePrism as a Talos machine configuration has it: the `KubePrismConfig`

@@ -17,6 +17,7 @@ use serde_json::Value;
 mod bpf_masquerade_dns;
 mod cgroup;
 mod chart_keys;
+mod cilium_objects;
 mod gateway_api_crds;
 mod gateway_api_prerequisites;
 mod ipam;
@@ -85,6 +86,9 @@ pub struct Topology {
     pub machine_configs: Vec<MachineConfig>,
     /// Gateway API CRD bundle version installed; `None` when not given.
     pub gateway_api_version: Option<GatewayApiVersion>,
+    /// Kubernetes manifests of Cilium objects (LB pools, L2 policies), each
+    /// input split into its documents (findings name them `manifests[i]`).
+    pub manifests: Vec<Vec<Value>>,
 }
 
 /// A rule of the catalog.
@@ -102,6 +106,8 @@ pub fn catalog() -> Vec<Rule> {
     let mut rules = vec![
         bpf_masquerade_dns::RULE,
         chart_keys::RULE,
+        cilium_objects::API_VERSION,
+        cilium_objects::POOL_FIELDS,
         gateway_api_crds::MISSING,
         gateway_api_crds::INCOMPATIBLE,
         gateway_api_crds::UNTESTED,
