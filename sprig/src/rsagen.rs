@@ -96,27 +96,34 @@ fn prime<R: RngCore + CryptoRng>(rng: &mut R, bits: usize, small: &[SmallPrime])
     }
 }
 
-/// A sieving prime with its Barrett constant ⌊(2^64 - 1) / p⌋.
+/// A sieving prime with its Barrett constant ⌊(2^64 - 1) / p⌋, 12 bytes (the table of
+/// 23,000 is kept for the process).
 #[derive(Clone, Copy)]
+#[repr(C, packed(4))]
 struct SmallPrime {
-    p: u64,
+    p: u32,
     inv: u64,
 }
 
 impl SmallPrime {
     fn new(p: u32) -> Self {
         SmallPrime {
-            p: u64::from(p),
+            p,
             inv: u64::MAX / u64::from(p),
         }
+    }
+
+    fn p(self) -> u64 {
+        u64::from(self.p)
     }
 
     /// x mod p without a division: the quotient estimate is short by at most one.
     #[inline]
     fn reduce(self, x: u64) -> u64 {
-        let q = ((u128::from(x) * u128::from(self.inv)) >> 64) as u64;
-        let r = x - q * self.p;
-        if r >= self.p { r - self.p } else { r }
+        let (p, inv) = (self.p(), self.inv);
+        let q = ((u128::from(x) * u128::from(inv)) >> 64) as u64;
+        let r = x - q * p;
+        if r >= p { r - p } else { r }
     }
 }
 
@@ -124,18 +131,20 @@ impl SmallPrime {
 fn small_primes() -> &'static [SmallPrime] {
     static PRIMES: std::sync::OnceLock<Vec<SmallPrime>> = std::sync::OnceLock::new();
     PRIMES.get_or_init(|| {
+        // Eratosthenes over the odd numbers only, one bit each: bit i stands for 2i + 1.
         let n = SIEVE_BOUND as usize;
-        let mut composite = vec![false; n];
-        let mut out = Vec::new();
-        for i in 3..n {
-            if composite[i] || i % 2 == 0 {
+        let mut composite = vec![0u64; (n / 2).div_ceil(64)];
+        let mut out = Vec::with_capacity(23_000);
+        for i in 1..n / 2 {
+            if composite[i / 64] >> (i % 64) & 1 == 1 {
                 continue;
             }
-            out.push(SmallPrime::new(i as u32));
-            let mut j = i * i;
-            while j < n {
-                composite[j] = true;
-                j += 2 * i;
+            let p = 2 * i + 1;
+            out.push(SmallPrime::new(p as u32));
+            let mut j = p * p / 2;
+            while j < n / 2 {
+                composite[j / 64] |= 1 << (j % 64);
+                j += p;
             }
         }
         out
@@ -187,12 +196,12 @@ fn rem_small<const N: usize>(n: &[u64; N], m: u32) -> u64 {
 
 /// n mod p for every sieving prime, 32 bits at a time, all primes per step (independent
 /// chains, no divisions).
-fn rems_small<const N: usize>(n: &[u64; N], small: &[SmallPrime]) -> Vec<u64> {
-    let mut rems = vec![0u64; small.len()];
+fn rems_small<const N: usize>(n: &[u64; N], small: &[SmallPrime]) -> Vec<u32> {
+    let mut rems = vec![0u32; small.len()];
     for &limb in n.iter().rev() {
         for half in [limb >> 32, limb & 0xffff_ffff] {
             for (r, sp) in rems.iter_mut().zip(small) {
-                *r = sp.reduce((*r << 32) | half);
+                *r = sp.reduce((u64::from(*r) << 32) | half) as u32;
             }
         }
     }
@@ -236,13 +245,14 @@ fn prime_limbs<const N: usize, R: RngCore + CryptoRng>(
         while start < MAX_DELTA {
             // Mark base + start + 2k divisible by a sieving prime: 2k ≡ -r (mod p).
             composite.fill(false);
-            for (sp, &r) in small.iter().zip(&rems) {
-                let inv2 = sp.p.div_ceil(2); // 2⁻¹ mod p
-                let neg_r = if r == 0 { 0 } else { sp.p - r };
+            for (&sp, &r) in small.iter().zip(&rems) {
+                let p = sp.p();
+                let inv2 = p.div_ceil(2); // 2⁻¹ mod p
+                let neg_r = if r == 0 { 0 } else { p - u64::from(r) };
                 let mut k = sp.reduce(neg_r * inv2) as usize;
                 while k < WINDOW {
                     composite[k] = true;
-                    k += sp.p as usize;
+                    k += p as usize;
                 }
             }
             for (k, &c) in composite.iter().enumerate() {
@@ -262,8 +272,8 @@ fn prime_limbs<const N: usize, R: RngCore + CryptoRng>(
             }
             // Next window: advance every remainder by 2·WINDOW.
             let step = 2 * WINDOW as u64;
-            for (r, sp) in rems.iter_mut().zip(small) {
-                *r = sp.reduce(*r + step);
+            for (r, &sp) in rems.iter_mut().zip(small) {
+                *r = sp.reduce(u64::from(*r) + step) as u32;
             }
             rem_e = (rem_e + step) % u64::from(E);
             start += step;
@@ -347,7 +357,7 @@ mod tests {
 
     #[test]
     fn sieve_primes() {
-        let p: Vec<u64> = small_primes().iter().map(|sp| sp.p).collect();
+        let p: Vec<u64> = small_primes().iter().map(|sp| sp.p()).collect();
         assert_eq!(&p[..6], &[3, 5, 7, 11, 13, 17]);
         assert_eq!(*p.last().unwrap(), 262_139); // the largest prime below 2^18
         assert_eq!(p.len(), 23_000 - 1); // π(2^18) = 23000, less the prime 2
@@ -360,20 +370,20 @@ mod tests {
             for x in [
                 0,
                 1,
-                sp.p - 1,
-                sp.p,
+                sp.p() - 1,
+                sp.p(),
                 u64::MAX,
                 rng.next_u64(),
-                (sp.p - 1) << 32 | 0xffff_ffff,
+                (sp.p() - 1) << 32 | 0xffff_ffff,
             ] {
-                assert_eq!(sp.reduce(x), x % sp.p, "{x} mod {}", sp.p);
+                assert_eq!(sp.reduce(x), x % sp.p(), "{x} mod {}", sp.p());
             }
         }
         let n = random_limbs::<16, _>(&mut rng, 1024);
         let rems = rems_small(&n, small_primes());
         let b = to_biguint(&n);
         for (sp, r) in small_primes().iter().zip(&rems).step_by(13) {
-            assert_eq!(BigUint::from(*r), &b % BigUint::from(sp.p));
+            assert_eq!(BigUint::from(*r), &b % BigUint::from(sp.p()));
         }
     }
 
