@@ -215,13 +215,7 @@ impl DefaultGenerator {
         });
         let mut started = 0;
         for side in 0..2 {
-            let seeds: Vec<[u8; 32]> = (0..count)
-                .map(|_| {
-                    let mut seed = [0u8; 32];
-                    self.source.fill(&mut seed);
-                    seed
-                })
-                .collect();
+            let seeds: Vec<[u8; 32]> = (0..count).map(|_| self.seed()).collect();
             let worker = Arc::downgrade(&pool);
             let spawned = std::thread::Builder::new()
                 .name("sprig-keygen".into())
@@ -267,10 +261,15 @@ impl DefaultGenerator {
         }
     }
 
-    fn key_rng(&self) -> ChaCha20Rng {
+    /// 32 bytes of the source: the seed of one key's ChaCha20 stream.
+    fn seed(&self) -> [u8; 32] {
         let mut seed = [0u8; 32];
         self.source.fill(&mut seed);
-        ChaCha20Rng::from_seed(seed)
+        seed
+    }
+
+    fn key_rng(&self) -> ChaCha20Rng {
+        ChaCha20Rng::from_seed(self.seed())
     }
 
     fn new_or_parsed_key(&self, key: Option<&str>) -> Result<PrivateKey, PkiError> {

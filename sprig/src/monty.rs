@@ -92,19 +92,7 @@ impl<const N: usize> Monty<N> {
             t[N - 1] = s as u64;
             t_hi = t_over + (s >> 64) as u64;
         }
-        self.reduce_once(&t, t_hi)
-    }
-
-    /// (t_hi·R + t) mod n for a value below 2n, without branching on it.
-    #[inline]
-    fn reduce_once(&self, t: &[u64; N], t_hi: u64) -> [u64; N] {
-        let (d, borrow) = sub(t, &self.n);
-        let keep_t = (borrow & !t_hi & 1).wrapping_neg(); // all ones: t < n
-        let mut out = [0u64; N];
-        for j in 0..N {
-            out[j] = (t[j] & keep_t) | (d[j] & !keep_t);
-        }
-        out
+        reduce_once(&t, t_hi, n)
     }
 
     /// 2^exp (Montgomery form out), reading the low `exp_bits` bits of `exp`: a square
@@ -114,25 +102,13 @@ impl<const N: usize> Monty<N> {
         let mut acc = self.one;
         for bit in (0..exp_bits).rev() {
             acc = self.mul(&acc, &acc);
-            let doubled = self.double(&acc);
+            let doubled = double_mod(&acc, &self.n);
             let mask = ((exp[bit / 64] >> (bit % 64)) & 1).wrapping_neg();
             for j in 0..N {
                 acc[j] = (doubled[j] & mask) | (acc[j] & !mask);
             }
         }
         acc
-    }
-
-    /// 2a mod n for a < n, without branching on the value.
-    #[inline]
-    fn double(&self, a: &[u64; N]) -> [u64; N] {
-        let mut d = [0u64; N];
-        let mut carry = 0u64;
-        for j in 0..N {
-            d[j] = (a[j] << 1) | carry;
-            carry = a[j] >> 63;
-        }
-        self.reduce_once(&d, carry)
     }
 
     /// base^exp (Montgomery form in and out), reading the low `exp_bits` bits of `exp`.
@@ -188,7 +164,20 @@ pub(crate) fn sub<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], u64)
     (out, borrow)
 }
 
-/// 2a mod n for a < n.
+/// (t_hi·2^(64·N) + t) mod n for a value below 2n, without branching on it.
+#[inline]
+fn reduce_once<const N: usize>(t: &[u64; N], t_hi: u64, n: &[u64; N]) -> [u64; N] {
+    let (d, borrow) = sub(t, n);
+    let keep_t = (borrow & !t_hi & 1).wrapping_neg(); // all ones: t < n
+    let mut out = [0u64; N];
+    for j in 0..N {
+        out[j] = (t[j] & keep_t) | (d[j] & !keep_t);
+    }
+    out
+}
+
+/// 2a mod n for a < n, without branching on the value.
+#[inline]
 fn double_mod<const N: usize>(a: &[u64; N], n: &[u64; N]) -> [u64; N] {
     let mut d = [0u64; N];
     let mut carry = 0u64;
@@ -196,8 +185,7 @@ fn double_mod<const N: usize>(a: &[u64; N], n: &[u64; N]) -> [u64; N] {
         d[j] = (a[j] << 1) | carry;
         carry = a[j] >> 63;
     }
-    let (s, borrow) = sub(&d, n);
-    if carry == 1 || borrow == 0 { s } else { d }
+    reduce_once(&d, carry, n)
 }
 
 #[cfg(test)]
@@ -256,7 +244,10 @@ mod tests {
             assert_eq!(big(&prod), (big(&a) * big(&b)) % &nb);
             let top = limbs::<N>(&(&nb - 1u8));
             assert_eq!(
-                big(&m.mul(&m.double(&m.to_monty(&top)), &limbs(&BigUint::from(1u8)))),
+                big(&m.mul(
+                    &double_mod(&m.to_monty(&top), &n),
+                    &limbs(&BigUint::from(1u8))
+                )),
                 &nb - 2u8
             );
             for exp_bits in [1, 5, 64, modulus_bits] {

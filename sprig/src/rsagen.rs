@@ -183,17 +183,6 @@ fn bit_len<const N: usize>(n: &[u64; N]) -> usize {
     }
 }
 
-/// n mod m for m < 2^32, 32 bits at a time.
-fn rem_small<const N: usize>(n: &[u64; N], m: u32) -> u64 {
-    let m = u64::from(m);
-    let mut r = 0u64;
-    for &limb in n.iter().rev() {
-        r = ((r << 32) | (limb >> 32)) % m;
-        r = ((r << 32) | (limb & 0xffff_ffff)) % m;
-    }
-    r
-}
-
 /// n mod p for every sieving prime, 32 bits at a time, all primes per step (independent
 /// chains, no divisions).
 fn rems_small<const N: usize>(n: &[u64; N], small: &[SmallPrime]) -> Vec<u32> {
@@ -240,7 +229,7 @@ fn prime_limbs<const N: usize, R: RngCore + CryptoRng>(
         base[(bits - 2) / 64] |= 1 << ((bits - 2) % 64);
         base[0] |= 1;
         let mut rems = rems_small(&base, small);
-        let mut rem_e = rem_small(&base, E);
+        let mut rem_e = u64::from(rems_small(&base, &[SmallPrime::new(E)])[0]);
         let mut start = 0u64; // delta of the window's first candidate
         while start < MAX_DELTA {
             // Mark base + start + 2k divisible by a sieving prime: 2k ≡ -r (mod p).
@@ -457,7 +446,8 @@ mod tests {
             assert!(bit_len(&x) <= bits);
             let b = to_biguint(&x);
             for m in [3u32, 65537, 4_294_967_291] {
-                assert_eq!(BigUint::from(rem_small(&x, m)), &b % BigUint::from(m));
+                let r = rems_small(&x, &[SmallPrime::new(m)])[0];
+                assert_eq!(BigUint::from(r), &b % BigUint::from(m));
             }
             for s in [0, 1, 63, 64, 65, 200] {
                 assert_eq!(to_biguint(&shr(&x, s)), &b >> s);

@@ -135,20 +135,10 @@ impl Cache {
 
     /// The digest of the last download of `url`, if recorded.
     pub(crate) fn read_url_ref(&self, url: &str) -> Result<Option<String>, CacheError> {
-        let path = self.url_ref_path(url);
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => return Ok(None),
-            Err(e) => return Err((path, e)),
+        let Some(fields) = read_ref_fields(&self.url_ref_path(url))? else {
+            return Ok(None);
         };
-        let fields = parse_fields(&text);
-        let get = |k: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_str())
-        };
+        let get = |k: &str| field(&fields, k);
         match (get("url"), get("digest")) {
             (Some(u), Some(d)) if u == url && is_sha256_hex(d) => Ok(Some(d.to_string())),
             _ => Ok(None),
@@ -176,20 +166,10 @@ impl Cache {
         name: &str,
         version_key: &str,
     ) -> Result<Option<Ref>, CacheError> {
-        let path = self.ref_path(repo, name, version_key);
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => return Ok(None),
-            Err(e) => return Err((path, e)),
+        let Some(fields) = read_ref_fields(&self.ref_path(repo, name, version_key))? else {
+            return Ok(None);
         };
-        let fields = parse_fields(&text);
-        let get = |k: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-        };
+        let get = |k: &str| field(&fields, k).map(str::to_string);
         // A reference written for another repository or chart (a key collision, or a file
         // copied by hand) is not used.
         if get("repo").as_deref() != Some(repo) || get("name").as_deref() != Some(name) {
@@ -248,24 +228,15 @@ impl Cache {
         repo: &str,
     ) -> Result<Option<(Vec<u8>, SystemTime)>, CacheError> {
         let (data_path, meta_path) = self.index_paths(repo);
-        let meta = match fs::read_to_string(&meta_path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => return Ok(None),
-            Err(e) => return Err((meta_path, e)),
+        let Some(fields) = read_ref_fields(&meta_path)? else {
+            return Ok(None);
         };
         let data = match fs::read(&data_path) {
             Ok(d) => d,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err((data_path, e)),
         };
-        let fields = parse_fields(&meta);
-        let get = |k: &str| {
-            fields
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_str())
-        };
+        let get = |k: &str| field(&fields, k);
         if get("url") != Some(repo) || get("sha256") != Some(sha256_hex(&data).as_str()) {
             return Ok(None);
         }
@@ -305,6 +276,31 @@ fn verified(path: PathBuf, digest: &str) -> Result<Blob, CacheError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Blob::Missing),
         Err(e) => Err((path, e)),
     }
+}
+
+/// The `key: value` lines of a cache reference or metadata file; `None` when it is missing
+/// or not text (then the entry counts as not cached).
+fn read_ref_fields(path: &Path) -> Result<Option<Vec<(String, String)>>, CacheError> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(parse_fields(&text))),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err((path.to_path_buf(), e)),
+    }
+}
+
+/// The value of `key` among parsed fields.
+fn field<'a>(fields: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 fn parse_fields(text: &str) -> Vec<(String, String)> {
