@@ -11,6 +11,8 @@ pub mod crypto;
 pub mod duration;
 pub mod funcs;
 pub mod generator;
+#[cfg(target_arch = "x86_64")]
+mod ifma;
 pub mod json;
 pub mod layout;
 mod monty;

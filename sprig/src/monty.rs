@@ -178,7 +178,7 @@ fn reduce_once<const N: usize>(t: &[u64; N], t_hi: u64, n: &[u64; N]) -> [u64; N
 
 /// 2a mod n for a < n, without branching on the value.
 #[inline]
-fn double_mod<const N: usize>(a: &[u64; N], n: &[u64; N]) -> [u64; N] {
+pub(crate) fn double_mod<const N: usize>(a: &[u64; N], n: &[u64; N]) -> [u64; N] {
     let mut d = [0u64; N];
     let mut carry = 0u64;
     for j in 0..N {
@@ -186,6 +186,22 @@ fn double_mod<const N: usize>(a: &[u64; N], n: &[u64; N]) -> [u64; N] {
         carry = a[j] >> 63;
     }
     reduce_once(&d, carry, n)
+}
+
+/// n >> s.
+pub(crate) fn shr<const N: usize>(n: &[u64; N], s: usize) -> [u64; N] {
+    let (limbs, bits) = (s / 64, s % 64);
+    let mut out = [0u64; N];
+    for j in 0..N.saturating_sub(limbs) {
+        let lo = n[j + limbs] >> bits;
+        let hi = if bits > 0 && j + limbs + 1 < N {
+            n[j + limbs + 1] << (64 - bits)
+        } else {
+            0
+        };
+        out[j] = lo | hi;
+    }
+    out
 }
 
 #[cfg(test)]

@@ -216,10 +216,94 @@ fn to_biguint<const N: usize>(n: &[u64; N]) -> BigUint {
     BigUint::from_bytes_le(&bytes)
 }
 
+/// How the base-2 tests of sieve survivors run.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kernel {
+    /// One candidate at a time (`monty.rs`).
+    Scalar,
+    /// Eight at a time with AVX-512 IFMA (`ifma.rs`), when the CPU has it.
+    #[cfg(target_arch = "x86_64")]
+    Ifma,
+}
+
+impl Kernel {
+    /// The fastest kernel this CPU runs.
+    fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        if crate::ifma::available() {
+            return Kernel::Ifma;
+        }
+        Kernel::Scalar
+    }
+
+    fn batch(self) -> usize {
+        match self {
+            Kernel::Scalar => 1,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Ifma => crate::ifma::LANES,
+        }
+    }
+}
+
+/// Base-2 test of every pending candidate, then the random-base rounds in order for those
+/// that pass, so the first prime found and the randomness drawn are the same whatever the
+/// batch size. Clears `pending`.
+fn first_prime<const N: usize, R: RngCore>(
+    pending: &mut Vec<[u64; N]>,
+    bits: usize,
+    rng: &mut R,
+    kernel: Kernel,
+) -> Option<[u64; N]> {
+    let mut found = None;
+    for chunk in pending.chunks(kernel.batch()) {
+        let passed = base2_many(chunk, bits, kernel);
+        if let Some(p) = chunk
+            .iter()
+            .zip(passed)
+            .find(|&(cand, ok)| ok && random_rounds(cand, bits, rng))
+        {
+            found = Some(*p.0);
+            break;
+        }
+    }
+    pending.clear();
+    found
+}
+
+/// Base-2 verdicts for up to a batch of candidates.
+fn base2_many<const N: usize>(cands: &[[u64; N]], bits: usize, kernel: Kernel) -> Vec<bool> {
+    #[cfg(target_arch = "x86_64")]
+    if kernel == Kernel::Ifma {
+        use crate::ifma::base2_batch;
+        // 52-bit digits with 52·D ≥ 64·N + 2 (R > 4n).
+        let lanes = match N {
+            8 => base2_batch::<N, 10>(cands, bits),
+            16 => base2_batch::<N, 20>(cands, bits),
+            32 => base2_batch::<N, 40>(cands, bits),
+            64 => base2_batch::<N, 79>(cands, bits),
+            _ => None,
+        };
+        if let Some(lanes) = lanes {
+            return lanes[..cands.len()].to_vec();
+        }
+    }
+    let _ = kernel;
+    cands.iter().map(|c| base2(c, bits)).collect()
+}
+
 fn prime_limbs<const N: usize, R: RngCore + CryptoRng>(
     rng: &mut R,
     bits: usize,
     small: &[SmallPrime],
+) -> BigUint {
+    prime_limbs_with::<N, R>(rng, bits, small, Kernel::detect())
+}
+
+fn prime_limbs_with<const N: usize, R: RngCore + CryptoRng>(
+    rng: &mut R,
+    bits: usize,
+    small: &[SmallPrime],
+    kernel: Kernel,
 ) -> BigUint {
     let mut composite = vec![false; WINDOW];
     loop {
@@ -231,6 +315,8 @@ fn prime_limbs<const N: usize, R: RngCore + CryptoRng>(
         let mut rems = rems_small(&base, small);
         let mut rem_e = u64::from(rems_small(&base, &[SmallPrime::new(E)])[0]);
         let mut start = 0u64; // delta of the window's first candidate
+        // Candidates that survived the sieve, in order, waiting for a batched base-2 test.
+        let mut pending: Vec<[u64; N]> = Vec::with_capacity(kernel.batch());
         while start < MAX_DELTA {
             // Mark base + start + 2k divisible by a sieving prime: 2k ≡ -r (mod p).
             composite.fill(false);
@@ -255,8 +341,11 @@ fn prime_limbs<const N: usize, R: RngCore + CryptoRng>(
                     start = MAX_DELTA; // ran past the top bits: draw again
                     break;
                 }
-                if probably_prime(&cand, bits, rng) {
-                    return to_biguint(&cand);
+                pending.push(cand);
+                if pending.len() == kernel.batch()
+                    && let Some(p) = first_prime(&mut pending, bits, rng, kernel)
+                {
+                    return to_biguint(&p);
                 }
             }
             // Next window: advance every remainder by 2·WINDOW.
@@ -267,33 +356,54 @@ fn prime_limbs<const N: usize, R: RngCore + CryptoRng>(
             rem_e = (rem_e + step) % u64::from(E);
             start += step;
         }
+        if let Some(p) = first_prime(&mut pending, bits, rng, kernel) {
+            return to_biguint(&p);
+        }
     }
 }
 
 /// Miller–Rabin for an odd `n` of `bits` bits (at least 8): base 2, then `rounds(bits)`
 /// random bases in [2, 2^(bits-1)).
+#[cfg(test)]
 fn probably_prime<const N: usize, R: RngCore>(n: &[u64; N], bits: usize, rng: &mut R) -> bool {
-    debug_assert!(bits >= 8 && n[0] & 1 == 1);
-    let m = Monty::new(n);
-    let mut n_minus_1 = *n;
-    n_minus_1[0] &= !1;
-    let s = n_minus_1
-        .iter()
-        .enumerate()
-        .find(|&(_, &l)| l != 0)
-        .map(|(j, l)| 64 * j + l.trailing_zeros() as usize)
-        .unwrap_or(0);
-    let d = shr(&n_minus_1, s);
-    let d_bits = bits - s;
-    let one = m.one();
-    let minus_one = m.minus_one();
-    // a^d → 1, or -1 within s squarings (x is a^d in Montgomery form).
-    let witness = |mut x: [u64; N]| -> bool {
+    base2(n, bits) && random_rounds(n, bits, rng)
+}
+
+/// The Miller–Rabin set-up for one odd n: n - 1 = d·2^s.
+struct Witness<const N: usize> {
+    m: Monty<N>,
+    d: [u64; N],
+    d_bits: usize,
+    s: usize,
+}
+
+impl<const N: usize> Witness<N> {
+    fn new(n: &[u64; N], bits: usize) -> Self {
+        debug_assert!(bits >= 8 && n[0] & 1 == 1);
+        let mut n_minus_1 = *n;
+        n_minus_1[0] &= !1;
+        let s = n_minus_1
+            .iter()
+            .enumerate()
+            .find(|&(_, &l)| l != 0)
+            .map(|(j, l)| 64 * j + l.trailing_zeros() as usize)
+            .unwrap_or(0);
+        Witness {
+            m: Monty::new(n),
+            d: monty::shr(&n_minus_1, s),
+            d_bits: bits - s,
+            s,
+        }
+    }
+
+    /// Given x = a^d (Montgomery form): x is 1 or -1, or becomes -1 within s - 1 squarings.
+    fn passes(&self, mut x: [u64; N]) -> bool {
+        let (one, minus_one) = (self.m.one(), self.m.minus_one());
         if x == one || x == minus_one {
             return true;
         }
-        for _ in 1..s {
-            x = m.mul(&x, &x);
+        for _ in 1..self.s {
+            x = self.m.mul(&x, &x);
             if x == minus_one {
                 return true;
             }
@@ -302,10 +412,18 @@ fn probably_prime<const N: usize, R: RngCore>(n: &[u64; N], bits: usize, rng: &m
             }
         }
         false
-    };
-    if !witness(m.pow2(&d, d_bits)) {
-        return false;
     }
+}
+
+/// The base-2 Miller–Rabin test (no randomness drawn).
+pub(crate) fn base2<const N: usize>(n: &[u64; N], bits: usize) -> bool {
+    let w = Witness::new(n, bits);
+    w.passes(w.m.pow2(&w.d, w.d_bits))
+}
+
+/// `rounds(bits)` Miller–Rabin tests with random bases in [2, 2^(bits-1)).
+fn random_rounds<const N: usize, R: RngCore>(n: &[u64; N], bits: usize, rng: &mut R) -> bool {
+    let w = Witness::new(n, bits);
     let mut two = [0u64; N];
     two[0] = 2;
     let mut done = 0;
@@ -314,27 +432,12 @@ fn probably_prime<const N: usize, R: RngCore>(n: &[u64; N], bits: usize, rng: &m
         if monty::sub(&a, &two).1 == 1 {
             continue; // a < 2
         }
-        if !witness(m.pow(&m.to_monty(&a), &d, d_bits)) {
+        if !w.passes(w.m.pow(&w.m.to_monty(&a), &w.d, w.d_bits)) {
             return false;
         }
         done += 1;
     }
     true
-}
-
-fn shr<const N: usize>(n: &[u64; N], s: usize) -> [u64; N] {
-    let (limbs, bits) = (s / 64, s % 64);
-    let mut out = [0u64; N];
-    for j in 0..N.saturating_sub(limbs) {
-        let lo = n[j + limbs] >> bits;
-        let hi = if bits > 0 && j + limbs + 1 < N {
-            n[j + limbs + 1] << (64 - bits)
-        } else {
-            0
-        };
-        out[j] = lo | hi;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -450,12 +553,39 @@ mod tests {
                 assert_eq!(BigUint::from(r), &b % BigUint::from(m));
             }
             for s in [0, 1, 63, 64, 65, 200] {
-                assert_eq!(to_biguint(&shr(&x, s)), &b >> s);
+                assert_eq!(to_biguint(&monty::shr(&x, s)), &b >> s);
             }
             assert_eq!(
                 to_biguint(&add_small(&x, u64::MAX)),
                 &b + BigUint::from(u64::MAX)
             );
+        }
+    }
+
+    /// The batched kernel finds the same prime, drawing the same randomness, as the
+    /// one-at-a-time kernel.
+    #[test]
+    fn kernels_find_the_same_primes() {
+        if Kernel::detect() == Kernel::Scalar {
+            eprintln!("SKIPPED: this CPU has no AVX-512 IFMA; only the scalar kernel runs");
+            return;
+        }
+        for seed in 0..6u8 {
+            let mut a = ChaCha20Rng::from_seed([seed; 32]);
+            let mut b = ChaCha20Rng::from_seed([seed; 32]);
+            let (pa, pb) = if seed % 2 == 0 {
+                (
+                    prime_limbs_with::<16, _>(&mut a, 1024, small_primes(), Kernel::Scalar),
+                    prime_limbs_with::<16, _>(&mut b, 1024, small_primes(), Kernel::detect()),
+                )
+            } else {
+                (
+                    prime_limbs_with::<8, _>(&mut a, 512, small_primes(), Kernel::Scalar),
+                    prime_limbs_with::<8, _>(&mut b, 512, small_primes(), Kernel::detect()),
+                )
+            };
+            assert_eq!(pa, pb, "seed {seed}");
+            assert_eq!(a.next_u64(), b.next_u64(), "same randomness drawn");
         }
     }
 
