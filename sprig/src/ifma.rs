@@ -18,8 +18,8 @@
 use std::arch::x86_64::{
     __m512i, __mmask8, _mm512_add_epi64, _mm512_and_si512, _mm512_cmpeq_epi64_mask,
     _mm512_loadu_epi64, _mm512_madd52hi_epu64, _mm512_madd52lo_epu64, _mm512_mask_add_epi64,
-    _mm512_set1_epi64, _mm512_setzero_si512, _mm512_srli_epi64, _mm512_srlv_epi64,
-    _mm512_test_epi64_mask,
+    _mm512_mask_mov_epi64, _mm512_set1_epi64, _mm512_setzero_si512, _mm512_srli_epi64,
+    _mm512_srlv_epi64, _mm512_test_epi64_mask,
 };
 
 use crate::monty;
@@ -56,6 +56,7 @@ pub(crate) fn base2_batch<const N: usize, const D: usize>(
 }
 
 /// Per-candidate set-up, done with scalar limb arithmetic.
+#[derive(Clone, Copy)]
 struct Lane<const N: usize> {
     n: [u64; N],
     /// -n⁻¹ mod 2^52.
@@ -128,6 +129,10 @@ fn transpose<const M: usize>(rows: &[[u64; M]; LANES]) -> [__m512i; M] {
 }
 
 /// a·b·R⁻¹ mod n, below 2n when a, b < 4n; digits normalised.
+///
+/// Operand scanning: step i adds a·bᵢ and m·n (m chosen so the lowest digit vanishes
+/// modulo 2^52) into the accumulator window t[i..=i + D], whose lowest digit then only
+/// carries into the next. The window moves up the scratch buffer instead of being shifted.
 #[target_feature(enable = "avx512f,avx512ifma")]
 fn mont_mul<const D: usize>(
     a: &[__m512i; D],
@@ -136,33 +141,30 @@ fn mont_mul<const D: usize>(
     n0: __m512i,
 ) -> [__m512i; D] {
     let zero = _mm512_setzero_si512();
-    let mut t = [zero; D];
-    let mut top = zero;
-    for &bi in b.iter() {
-        // Low halves of a·bᵢ at their digit; then m makes digit 0 vanish modulo 2^52.
+    let mut buf = [[zero; D]; 3];
+    let t = buf.as_flattened_mut();
+    let t = &mut t[..2 * D + 1];
+    for (i, &bi) in b.iter().enumerate() {
+        let w = &mut t[i..=i + D];
         for j in 0..D {
-            t[j] = _mm512_madd52lo_epu64(t[j], a[j], bi);
+            w[j] = _mm512_madd52lo_epu64(w[j], a[j], bi);
         }
-        let m = _mm512_madd52lo_epu64(zero, t[0], n0);
+        let m = _mm512_madd52lo_epu64(zero, w[0], n0);
         for j in 0..D {
-            t[j] = _mm512_madd52lo_epu64(t[j], n[j], m);
+            w[j] = _mm512_madd52lo_epu64(w[j], n[j], m);
         }
         // High halves one digit up.
-        for j in 0..D - 1 {
-            t[j + 1] = _mm512_madd52hi_epu64(t[j + 1], a[j], bi);
-            t[j + 1] = _mm512_madd52hi_epu64(t[j + 1], n[j], m);
+        for j in 0..D {
+            w[j + 1] = _mm512_madd52hi_epu64(w[j + 1], a[j], bi);
+            w[j + 1] = _mm512_madd52hi_epu64(w[j + 1], n[j], m);
         }
-        top = _mm512_madd52hi_epu64(top, a[D - 1], bi);
-        top = _mm512_madd52hi_epu64(top, n[D - 1], m);
-        // Divide by 2^52: drop digit 0, keeping what it carries.
-        let carry = _mm512_srli_epi64::<52>(t[0]);
-        t.copy_within(1.., 0);
-        t[0] = _mm512_add_epi64(t[0], carry);
-        t[D - 1] = top;
-        top = zero;
+        // Divide by 2^52: digit i is now a multiple of 2^52; keep what it carries.
+        w[1] = _mm512_add_epi64(w[1], _mm512_srli_epi64::<52>(w[0]));
     }
-    normalize(&mut t);
-    t
+    let mut out = [zero; D];
+    out.copy_from_slice(&t[D..2 * D]);
+    normalize(&mut out);
+    out
 }
 
 /// Carries every digit's bits above 52 into the next digit (the top digit keeps its own).
@@ -184,21 +186,78 @@ fn equal<const D: usize>(a: &[__m512i; D], b: &[__m512i; D]) -> __mmask8 {
         .fold(0xff, |m, (x, y)| m & _mm512_cmpeq_epi64_mask(*x, *y))
 }
 
+/// The moduli of a batch as vectors, with what the witness loop compares against.
+struct Moduli<const D: usize> {
+    n: [__m512i; D],
+    n0: __m512i,
+    n_minus_1: [__m512i; D],
+    /// The number 1 (not in Montgomery form).
+    unit: [__m512i; D],
+}
+
+impl<const D: usize> Moduli<D> {
+    #[target_feature(enable = "avx512f")]
+    fn new<const N: usize>(lanes: &[Lane<N>; LANES]) -> Self {
+        let n = transpose(&std::array::from_fn(|k| to_digits::<N, D>(&lanes[k].n)));
+        let n0 = transpose(&std::array::from_fn(|k| [lanes[k].n0]))[0];
+        let mut n_minus_1 = n;
+        n_minus_1[0] = _mm512_add_epi64(n[0], _mm512_set1_epi64(-1)); // n is odd: no borrow
+        let mut unit = [_mm512_setzero_si512(); D];
+        unit[0] = _mm512_set1_epi64(1);
+        Moduli {
+            n,
+            n0,
+            n_minus_1,
+            unit,
+        }
+    }
+
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    fn mul(&self, a: &[__m512i; D], b: &[__m512i; D]) -> [__m512i; D] {
+        mont_mul(a, b, &self.n, self.n0)
+    }
+
+    /// Given x = a^d in Montgomery form (below 4n), the lanes that pass: x is 1 or -1, or
+    /// becomes -1 within s - 1 squarings (s per lane, n - 1 = d·2^s).
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    fn witness(&self, mut x: [__m512i; D], s: [usize; LANES]) -> __mmask8 {
+        let mut pass: __mmask8 = 0;
+        let mut open: __mmask8 = 0xff;
+        let mut round = 0;
+        loop {
+            // Out of Montgomery form: x·1·R⁻¹ is below n + 1, so already reduced.
+            let z = self.mul(&x, &self.unit);
+            let is_one = equal(&z, &self.unit);
+            let is_minus_one = equal(&z, &self.n_minus_1);
+            let verdict = if round == 0 {
+                is_one | is_minus_one
+            } else {
+                is_minus_one
+            };
+            pass |= open & verdict;
+            open &= !(is_one | is_minus_one);
+            for (k, &s) in s.iter().enumerate() {
+                if round + 1 >= s {
+                    open &= !(1 << k); // no squarings left: not passed
+                }
+            }
+            if open == 0 {
+                return pass;
+            }
+            x = self.mul(&x, &x);
+            round += 1;
+        }
+    }
+}
+
 #[target_feature(enable = "avx512f,avx512ifma")]
 fn base2_lanes<const N: usize, const D: usize>(cands: &[[u64; N]], bits: usize) -> [bool; LANES] {
-    let r_bits = 52 * D;
     // Missing lanes repeat the first candidate; their results are dropped.
     let lanes: [Lane<N>; LANES] =
-        std::array::from_fn(|k| Lane::new(cands.get(k).unwrap_or(&cands[0]), bits, r_bits));
-    let n = transpose(&std::array::from_fn(|k| to_digits::<N, D>(&lanes[k].n)));
-    let n0_rows: [[u64; 1]; LANES] = std::array::from_fn(|k| [lanes[k].n0]);
-    let n0 = transpose(&n0_rows)[0];
+        std::array::from_fn(|k| Lane::new(cands.get(k).unwrap_or(&cands[0]), bits, 52 * D));
+    let m = Moduli::<D>::new(&lanes);
     let one = transpose(&std::array::from_fn(|k| to_digits::<N, D>(&lanes[k].one)));
     let d = transpose(&std::array::from_fn(|k| lanes[k].d));
-    let mut n_minus_1 = n;
-    n_minus_1[0] = _mm512_add_epi64(n[0], _mm512_set1_epi64(-1)); // n is odd: no borrow
-    let mut unit = [_mm512_setzero_si512(); D];
-    unit[0] = _mm512_set1_epi64(1);
     let low_bit = _mm512_set1_epi64(1);
 
     // 2^d in Montgomery form: per exponent bit, a square and (masked) a doubling. Lanes
@@ -206,7 +265,7 @@ fn base2_lanes<const N: usize, const D: usize>(cands: &[[u64; N]], bits: usize) 
     let d_bits = lanes.iter().map(|l| bits - l.s).max().expect("eight lanes");
     let mut x = one;
     for bit in (0..d_bits).rev() {
-        x = mont_mul(&x, &x, &n, n0);
+        x = m.mul(&x, &x);
         let shifted = _mm512_srlv_epi64(d[bit / 64], _mm512_set1_epi64((bit % 64) as i64));
         let set = _mm512_test_epi64_mask(shifted, low_bit);
         for digit in x.iter_mut() {
@@ -214,34 +273,83 @@ fn base2_lanes<const N: usize, const D: usize>(cands: &[[u64; N]], bits: usize) 
         }
         normalize(&mut x);
     }
+    let pass = m.witness(x, std::array::from_fn(|k| lanes[k].s));
+    std::array::from_fn(|k| pass >> k & 1 == 1)
+}
 
-    // Out of Montgomery form (x·1·R⁻¹ is below n + 1, so already reduced), then the
-    // squarings: x → 1 or -1 at once, or -1 within s - 1 squarings.
-    let mut pass: __mmask8 = 0;
-    let mut open: __mmask8 = 0xff;
-    let mut round = 0;
-    loop {
-        let z = mont_mul(&x, &unit, &n, n0);
-        let is_one = equal(&z, &unit);
-        let is_minus_one = equal(&z, &n_minus_1);
-        let mut verdict_pass = is_minus_one;
-        if round == 0 {
-            verdict_pass |= is_one;
-        }
-        pass |= open & verdict_pass;
-        open &= !(is_one | is_minus_one);
-        for (k, lane) in lanes.iter().enumerate() {
-            if round + 1 >= lane.s {
-                open &= !(1 << k); // no squarings left: not passed
+/// Miller–Rabin rounds for one odd `n` of `bits` bits (top bit set) with up to [`LANES`]
+/// bases, each below n, in parallel lanes. `None` when the CPU lacks the features;
+/// otherwise whether every base passes.
+pub(crate) fn rounds_batch<const N: usize, const D: usize>(
+    n: &[u64; N],
+    bases: &[[u64; N]],
+    bits: usize,
+) -> Option<bool> {
+    assert!(!bases.is_empty() && bases.len() <= LANES);
+    assert!(52 * D >= 64 * N + 2);
+    if !available() {
+        return None;
+    }
+    // SAFETY: the CPU has AVX-512 F and IFMA (checked just above).
+    Some(unsafe { rounds_lanes::<N, D>(n, bases, bits) })
+}
+
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn rounds_lanes<const N: usize, const D: usize>(
+    n: &[u64; N],
+    bases: &[[u64; N]],
+    bits: usize,
+) -> bool {
+    let lane = Lane::new(n, bits, 52 * D);
+    let m = Moduli::<D>::new(&[lane; LANES]);
+    let broadcast = |x: &[u64; N]| transpose(&[to_digits::<N, D>(x); LANES]);
+    let one = broadcast(&lane.one);
+    // R² mod n: 2^k·R by doublings, then squarings double the exponent of 2 until it is
+    // 52·D (k = 52·D with its factors of two removed).
+    let shift = (52 * D).trailing_zeros();
+    let mut u = lane.one;
+    for _ in 0..(52 * D) >> shift {
+        u = monty::double_mod(&u, n);
+    }
+    let mut r2 = broadcast(&u);
+    for _ in 0..shift {
+        r2 = m.mul(&r2, &r2);
+    }
+    let a = transpose(&std::array::from_fn(|k| {
+        to_digits::<N, D>(bases.get(k).unwrap_or(&bases[0]))
+    }));
+    let a = m.mul(&a, &r2);
+
+    // base^d with a fixed 4-bit window; the exponent is the same in every lane, and the
+    // table entry is picked by masks over all sixteen (no index-dependent access).
+    let mut table = [one; 16];
+    for i in 1..16 {
+        table[i] = m.mul(&table[i - 1], &a);
+    }
+    let d_bits = bits - lane.s;
+    let windows = d_bits.div_ceil(4);
+    let mut x = one;
+    for w in (0..windows).rev() {
+        if w + 1 != windows {
+            for _ in 0..4 {
+                x = m.mul(&x, &x);
             }
         }
-        if open == 0 {
-            break;
+        let bit = 4 * w;
+        let idx = (lane.d[bit / 64] >> (bit % 64)) & 0xf;
+        let mut entry = table[0];
+        for (e, row) in table.iter().enumerate().skip(1) {
+            let hit = (((e as u64) ^ idx).wrapping_sub(1) >> 63) as u8; // 1 when e == idx
+            let k = hit.wrapping_neg();
+            for (out, v) in entry.iter_mut().zip(row) {
+                *out = _mm512_mask_mov_epi64(*out, k, *v);
+            }
         }
-        x = mont_mul(&x, &x, &n, n0);
-        round += 1;
+        x = m.mul(&x, &entry);
     }
-    std::array::from_fn(|k| pass >> k & 1 == 1)
+    let used = (1u16 << bases.len()) - 1;
+    let pass = m.witness(x, [lane.s; LANES]);
+    u16::from(pass) & used == used
 }
 
 /// Lane values of a vector.
@@ -258,7 +366,7 @@ fn store(v: __m512i) -> [u64; LANES] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rsagen::base2;
+    use crate::rsagen::{base2, scalar_prime};
     use rand_chacha::ChaCha20Rng;
     use rand_core::{RngCore, SeedableRng};
 
@@ -325,10 +433,15 @@ mod tests {
     /// Full-size candidates: random odd numbers, primes, and numbers with long runs of
     /// trailing zeros in n - 1 (many squarings), in every lane position and partial
     /// batches.
-    fn full_size<const N: usize, const D: usize>(seed: u8, bits: usize) {
+    fn full_size<const N: usize, const D: usize>(
+        seed: u8,
+        bits: usize,
+        randoms: usize,
+        primes: usize,
+    ) {
         let mut rng = ChaCha20Rng::from_seed([seed; 32]);
         let mut cands: Vec<[u64; N]> = Vec::new();
-        for i in 0..40 {
+        for i in 0..randoms {
             let mut x = random_odd::<N>(&mut rng, bits);
             if i % 5 == 0 {
                 // n = k·2^s + 1 with s up to 200
@@ -340,25 +453,22 @@ mod tests {
             }
             cands.push(x);
         }
-        // Primes: walk up from random odd numbers with the scalar test.
-        for _ in 0..6 {
-            let mut x = random_odd::<N>(&mut rng, bits);
-            while !base2(&x, bits) {
-                x[0] += 2; // the low limb of a random odd number: no carry out in practice
-            }
-            cands.push(x);
+        // Primes from the one-at-a-time search.
+        for _ in 0..primes {
+            cands.push(scalar_prime::<N>(&mut rng, bits));
         }
-        let mut primes = 0;
+        let want: Vec<bool> = cands.iter().map(|c| base2(c, bits)).collect();
+        let mut passed = 0;
         for size in [LANES, 3, 1] {
-            for batch in cands.chunks(size) {
+            for (b, batch) in cands.chunks(size).enumerate() {
                 let got = base2_batch::<N, D>(batch, bits).unwrap();
-                for (k, c) in batch.iter().enumerate() {
-                    assert_eq!(got[k], base2(c, bits), "lane {k}");
-                    primes += usize::from(got[k]);
+                for k in 0..batch.len() {
+                    assert_eq!(got[k], want[b * size + k], "batch of {size}, lane {k}");
+                    passed += usize::from(got[k]);
                 }
             }
         }
-        assert!(primes >= 3 * 6, "{primes}");
+        assert!(passed >= 3 * primes, "{passed}");
     }
 
     #[test]
@@ -366,10 +476,70 @@ mod tests {
         if skip() {
             return;
         }
-        full_size::<8, 10>(1, 512);
-        full_size::<16, 20>(2, 1024);
-        full_size::<16, 20>(3, 1000);
-        full_size::<32, 40>(4, 2048);
+        full_size::<8, 10>(1, 512, 40, 4);
+        full_size::<16, 20>(2, 1024, 40, 3);
+        full_size::<16, 20>(3, 1000, 20, 2);
+        full_size::<32, 40>(4, 2048, 12, 0); // a 2048-bit prime search is slow unoptimised
+    }
+
+    /// The scalar rounds for one base: the `monty.rs` exponentiation and witness loop.
+    fn scalar_round<const N: usize>(n: &[u64; N], bits: usize, a: &[u64; N]) -> bool {
+        let w = crate::rsagen::Witness::new(n, bits);
+        w.passes(w.m.pow(&w.m.to_monty(a), &w.d, w.d_bits))
+    }
+
+    /// Every odd number from 129 to 2^14 with random bases below 2^(bits-1) (strong liars
+    /// of composites among them, e.g. base 2 for 2047 once drawn), one base per batch and
+    /// eight per batch, against the scalar rounds.
+    #[test]
+    fn rounds_small_numbers_match_scalar() {
+        if skip() {
+            return;
+        }
+        let mut rng = ChaCha20Rng::from_seed([7; 32]);
+        let (mut liars, mut passes) = (0, 0);
+        for n in (129..1u64 << 14).step_by(2) {
+            let bits = bit_len(n);
+            let bases: Vec<[u64; 1]> = (0..LANES)
+                .map(|_| [2 + rng.next_u64() % ((1 << (bits - 1)) - 2)])
+                .collect();
+            let each: Vec<bool> = bases.iter().map(|a| scalar_round(&[n], bits, a)).collect();
+            for (a, &want) in bases.iter().zip(&each) {
+                assert_eq!(
+                    rounds_batch::<1, 2>(&[n], std::slice::from_ref(a), bits),
+                    Some(want),
+                    "n {n} base {}",
+                    a[0]
+                );
+            }
+            let all = each.iter().all(|&b| b);
+            assert_eq!(rounds_batch::<1, 2>(&[n], &bases, bits), Some(all), "n {n}");
+            passes += usize::from(all);
+            liars += usize::from(!all && each.iter().any(|&b| b));
+        }
+        assert!(liars > 0 && passes > 1800, "{liars} {passes}");
+    }
+
+    /// Full-size moduli (primes and composites) with five random bases.
+    #[test]
+    fn rounds_full_size_match_scalar() {
+        if skip() {
+            return;
+        }
+        let mut rng = ChaCha20Rng::from_seed([8; 32]);
+        let mut primes = 0;
+        for i in 0..8 {
+            let n = if i % 2 == 0 {
+                scalar_prime::<16>(&mut rng, 1024)
+            } else {
+                random_odd::<16>(&mut rng, 1024)
+            };
+            let bases: Vec<[u64; 16]> = (0..5).map(|_| random_odd::<16>(&mut rng, 1023)).collect();
+            let want = bases.iter().all(|a| scalar_round(&n, 1024, a));
+            assert_eq!(rounds_batch::<16, 20>(&n, &bases, 1024), Some(want));
+            primes += usize::from(want);
+        }
+        assert_eq!(primes, 4);
     }
 
     /// The multiplication alone, against the `rsa` crate's big integers: a·b·R⁻¹ mod n

@@ -245,6 +245,16 @@ impl Kernel {
     }
 }
 
+/// A prime of `bits` bits from the one-at-a-time kernel, as limbs (tests of the batched
+/// kernel use it as ground truth).
+#[cfg(test)]
+pub(crate) fn scalar_prime<const N: usize>(rng: &mut ChaCha20Rng, bits: usize) -> [u64; N] {
+    let p = prime_limbs_with::<N, _>(rng, bits, small_primes(), Kernel::Scalar);
+    let mut bytes = p.to_bytes_le();
+    bytes.resize(8 * N, 0);
+    std::array::from_fn(|j| u64::from_le_bytes(bytes[8 * j..8 * j + 8].try_into().unwrap()))
+}
+
 /// Base-2 test of every pending candidate, then the random-base rounds in order for those
 /// that pass, so the first prime found and the randomness drawn are the same whatever the
 /// batch size. Clears `pending`.
@@ -260,7 +270,7 @@ fn first_prime<const N: usize, R: RngCore>(
         if let Some(p) = chunk
             .iter()
             .zip(passed)
-            .find(|&(cand, ok)| ok && random_rounds(cand, bits, rng))
+            .find(|&(cand, ok)| ok && random_rounds(cand, bits, rng, kernel))
         {
             found = Some(*p.0);
             break;
@@ -366,19 +376,19 @@ fn prime_limbs_with<const N: usize, R: RngCore + CryptoRng>(
 /// random bases in [2, 2^(bits-1)).
 #[cfg(test)]
 fn probably_prime<const N: usize, R: RngCore>(n: &[u64; N], bits: usize, rng: &mut R) -> bool {
-    base2(n, bits) && random_rounds(n, bits, rng)
+    base2(n, bits) && random_rounds(n, bits, rng, Kernel::Scalar)
 }
 
 /// The Miller–Rabin set-up for one odd n: n - 1 = d·2^s.
-struct Witness<const N: usize> {
-    m: Monty<N>,
-    d: [u64; N],
-    d_bits: usize,
+pub(crate) struct Witness<const N: usize> {
+    pub(crate) m: Monty<N>,
+    pub(crate) d: [u64; N],
+    pub(crate) d_bits: usize,
     s: usize,
 }
 
 impl<const N: usize> Witness<N> {
-    fn new(n: &[u64; N], bits: usize) -> Self {
+    pub(crate) fn new(n: &[u64; N], bits: usize) -> Self {
         debug_assert!(bits >= 8 && n[0] & 1 == 1);
         let mut n_minus_1 = *n;
         n_minus_1[0] &= !1;
@@ -397,7 +407,7 @@ impl<const N: usize> Witness<N> {
     }
 
     /// Given x = a^d (Montgomery form): x is 1 or -1, or becomes -1 within s - 1 squarings.
-    fn passes(&self, mut x: [u64; N]) -> bool {
+    pub(crate) fn passes(&self, mut x: [u64; N]) -> bool {
         let (one, minus_one) = (self.m.one(), self.m.minus_one());
         if x == one || x == minus_one {
             return true;
@@ -421,23 +431,42 @@ pub(crate) fn base2<const N: usize>(n: &[u64; N], bits: usize) -> bool {
     w.passes(w.m.pow2(&w.d, w.d_bits))
 }
 
-/// `rounds(bits)` Miller–Rabin tests with random bases in [2, 2^(bits-1)).
-fn random_rounds<const N: usize, R: RngCore>(n: &[u64; N], bits: usize, rng: &mut R) -> bool {
-    let w = Witness::new(n, bits);
+/// `rounds(bits)` Miller–Rabin tests with random bases in [2, 2^(bits-1)), all drawn
+/// before any is tried (so both kernels draw the same randomness even when a base fails).
+fn random_rounds<const N: usize, R: RngCore>(
+    n: &[u64; N],
+    bits: usize,
+    rng: &mut R,
+    kernel: Kernel,
+) -> bool {
     let mut two = [0u64; N];
     two[0] = 2;
-    let mut done = 0;
-    while done < rounds(bits) {
+    let mut bases = Vec::with_capacity(rounds(bits));
+    while bases.len() < rounds(bits) {
         let a = random_limbs::<N, R>(rng, bits - 1);
-        if monty::sub(&a, &two).1 == 1 {
-            continue; // a < 2
+        if monty::sub(&a, &two).1 == 0 {
+            bases.push(a); // a ≥ 2
         }
-        if !w.passes(w.m.pow(&w.m.to_monty(&a), &w.d, w.d_bits)) {
-            return false;
-        }
-        done += 1;
     }
-    true
+    #[cfg(target_arch = "x86_64")]
+    if kernel == Kernel::Ifma {
+        use crate::ifma::rounds_batch;
+        let verdict = match N {
+            8 => rounds_batch::<N, 10>(n, &bases, bits),
+            16 => rounds_batch::<N, 20>(n, &bases, bits),
+            32 => rounds_batch::<N, 40>(n, &bases, bits),
+            64 => rounds_batch::<N, 79>(n, &bases, bits),
+            _ => None,
+        };
+        if let Some(verdict) = verdict {
+            return verdict;
+        }
+    }
+    let _ = kernel;
+    let w = Witness::new(n, bits);
+    bases
+        .iter()
+        .all(|a| w.passes(w.m.pow(&w.m.to_monty(a), &w.d, w.d_bits)))
 }
 
 #[cfg(test)]
