@@ -19,14 +19,17 @@ measure() { # label, command...
   local times=() mems=()
   for _ in $(seq "$n"); do
     local tf; tf=$(mktemp)
-    /usr/bin/time -o "$tf" -f '%e %M' "$@" > /dev/null 2> /dev/null
+    local t0=$EPOCHREALTIME
+    /usr/bin/time -o "$tf" -f '%M' "$@" > /dev/null 2> /dev/null
+    local t1=$EPOCHREALTIME
     local out; out=$(tail -1 "$tf"); rm -f "$tf"
-    times+=("${out% *}"); mems+=("${out#* }")
+    # wall time in ms from bash's microsecond clock (time(1) rounds to 10 ms)
+    times+=("$(( (${t1/./} - ${t0/./}) / 1000 ))"); mems+=("$out")
   done
   local t m
   t=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (n + 1) / 2 ))p")
   m=$(printf '%s\n' "${mems[@]}" | sort -n | sed -n "$(( (n + 1) / 2 ))p")
-  printf '%-22s median %6.2f s   peak RSS %6d KB\n' "$label" "$t" "$m"
+  printf '%-22s median %5d ms   peak RSS %6d KB\n' "$label" "$t" "$m"
 }
 args=(cilium "$chart" -n kube-system -f "$values" --api-versions gateway.networking.k8s.io/v1/GatewayClass)
 measure "native (this binary)" "$bin" template "${args[@]}"

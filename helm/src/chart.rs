@@ -75,7 +75,8 @@ pub struct Dependency {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
     pub name: String,
-    pub data: Vec<u8>,
+    /// Shared with `.Files` at render time (no copy per render).
+    pub data: std::sync::Arc<[u8]>,
 }
 
 /// A loaded chart.
@@ -212,7 +213,7 @@ impl Chart {
             match f.name.as_str() {
                 "Chart.yaml" => {}
                 "values.yaml" => values = parse_values_file(&f.data, "values.yaml")?,
-                "values.schema.json" => schema = Some(f.data),
+                "values.schema.json" => schema = Some(f.data.to_vec()),
                 n if n.starts_with("templates/") => templates.push(f),
                 n if n.starts_with("crds/") => {
                     crds.push(f.clone());
@@ -418,7 +419,10 @@ fn read_archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
                 "chart file {name} is more than the limit of {MAX_FILE_BYTES} bytes"
             )));
         }
-        out.push(File { name, data: buf });
+        out.push(File {
+            name,
+            data: buf.into(),
+        });
     }
     Ok(out)
 }
@@ -457,7 +461,7 @@ fn read_dir_files(root: &Path, budget: &mut Budget) -> Result<Vec<File>, LoadErr
                     .map_err(|e| LoadError::Io(format!("{relname}: {e}")))?;
                 out.push(File {
                     name: relname,
-                    data,
+                    data: data.into(),
                 });
             } else {
                 return Err(LoadError::Unsafe(format!(

@@ -728,7 +728,7 @@ impl Object for FilesObject {
             self.0
                 .entries
                 .iter()
-                .map(|(k, v)| (Value::from(k.as_str()), Value::Bytes(v.clone().into())))
+                .map(|(k, v)| (Value::from(k.as_str()), Value::Bytes(Rc::from(&v[..]))))
                 .collect(),
         )
     }
@@ -741,7 +741,7 @@ impl Object for FilesObject {
                 .0
                 .entries
                 .get(k.as_ref())
-                .map(|d| Value::Bytes(d.clone().into()))
+                .map(|d| Value::Bytes(Rc::from(&d[..])))
                 .unwrap_or(Value::Nil)),
             other => Err(Error::function(format!(
                 "value has type {}; should be string",

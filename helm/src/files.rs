@@ -2,13 +2,14 @@
 //! `AsConfig`, `AsSecrets`). Pure data; the template engine wraps it as a host object.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use goyaml::Yaml;
 
 /// A set of files keyed by chart-relative path (Go `map[string][]byte`: sorted keys).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Files {
-    pub entries: BTreeMap<String, Vec<u8>>,
+    pub entries: BTreeMap<String, Arc<[u8]>>,
 }
 
 impl Files {
@@ -32,7 +33,10 @@ impl Files {
 
     /// `.Files.GetBytes`.
     pub fn get_bytes(&self, name: &str) -> Vec<u8> {
-        self.entries.get(name).cloned().unwrap_or_default()
+        self.entries
+            .get(name)
+            .map(|d| d.to_vec())
+            .unwrap_or_default()
     }
 
     /// `.Files.Glob`: files whose path matches (gobwas/glob syntax with `/` as separator:

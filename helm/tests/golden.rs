@@ -28,7 +28,7 @@ fn render_static(chart: &str, opts: &AssembleOptions) -> Result<String, String> 
         }
         files.insert(
             format!("{}/{}", c.name(), t.name),
-            String::from_utf8(t.data.clone()).unwrap(),
+            String::from_utf8(t.data.to_vec()).unwrap(),
         );
     }
     assemble(&[], &files, opts).map(|(s, _)| s)

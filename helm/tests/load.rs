@@ -241,14 +241,14 @@ fn subchart_nesting_limited() {
     let build = |levels: usize| {
         let mut files = vec![File {
             name: "Chart.yaml".into(),
-            data: chart_yaml("top").into_bytes(),
+            data: chart_yaml("top").into_bytes().into(),
         }];
         let mut prefix = String::new();
         for i in 0..levels {
             prefix.push_str(&format!("charts/s{i}/"));
             files.push(File {
                 name: format!("{prefix}Chart.yaml"),
-                data: chart_yaml(&format!("s{i}")).into_bytes(),
+                data: chart_yaml(&format!("s{i}")).into_bytes().into(),
             });
         }
         Chart::from_files(files)

@@ -6,7 +6,7 @@ use helm::{RenderOptions, ValuesBuilder, prepare};
 fn chart() -> Chart {
     let f = |n: &str, d: &str| File {
         name: n.into(),
-        data: d.as_bytes().to_vec(),
+        data: d.as_bytes().into(),
     };
     Chart::from_files(vec![
         f(
@@ -95,7 +95,7 @@ fn parse_order_is_helms() {
 fn template_names_include_subcharts() {
     let f = |n: &str, d: &str| File {
         name: n.into(),
-        data: d.as_bytes().to_vec(),
+        data: d.as_bytes().into(),
     };
     let c = Chart::from_files(vec![
         f("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),

@@ -67,6 +67,8 @@ pub struct TemplateArgs {
 
 /// Renders and returns the output; the error is Helm's text without `Error: `.
 pub fn run(args: &TemplateArgs) -> Result<String, String> {
+    // One render per process: nothing gains from keeping the parsed values schema.
+    helm::schema::keep_parsed_schemas(false);
     let chart = load_chart(args)?;
     // Certificate keys are generated while the values are read and the templates render.
     let mut generator =
@@ -185,7 +187,8 @@ mod tests {
             name: "templates/more.yaml".into(),
             data: b"{{ genCAWithKey \"x\" 1 $k }}{{ genSelfSignedCert \"y\" nil nil 1 }}\
                     {{ genSignedCertWithKey 1 2 }}{{ genPrivateKey \"rsa\" }}"
-                .to_vec(),
+                .as_slice()
+                .into(),
         });
         assert_eq!(cert_key_sites(&chart), 3);
         let sub = chart.clone();
