@@ -19,11 +19,14 @@ use gotmpl::{Environment, Error, ErrorKind, Kind, Object, Options, State, Templa
 use goyaml::{Map as YMap, Yaml};
 use sprig::Generator;
 
-use crate::capabilities::{KubeVersion, chart_object, release_object};
+use crate::capabilities::{KubeVersion, chart_object, check_kube_version, release_object};
 use crate::chart::Chart;
 use crate::files::Files;
 use crate::output::{AssembleOptions, Manifest, assemble};
-use crate::render::{RenderOptions, is_rendered, parse_order, prepare, scrub_no_value};
+use crate::render::{
+    Prepared, RenderOptions, check_schema, coalesce, is_rendered, parse_order, prepare,
+    scrub_no_value,
+};
 
 /// Helm's Go version string in `.Capabilities.HelmVersion` (the reference library).
 const HELM_VERSION: &str = "v4.2";
@@ -46,6 +49,10 @@ pub struct Rendered {
     pub notes: Option<String>,
 }
 
+/// Schemas from this size on (Cilium's is 148 KB) are checked on a thread of their own
+/// while the templates render; below it, starting the thread costs more than it saves.
+const PARALLEL_SCHEMA_BYTES: usize = 32 * 1024;
+
 /// Renders `chart` with `user` values as `helm template` does. Non-deterministic functions
 /// (`genCA`, `randAlphaNum`, `now`, ...) draw from `generator`. The error text is Helm's,
 /// without the `Error: ` prefix.
@@ -55,24 +62,73 @@ pub fn render(
     opts: &RenderOptions,
     generator: Arc<dyn Generator>,
 ) -> Result<Rendered, String> {
-    let prepared = prepare(chart, user, opts)?;
+    let threaded = !opts.skip_schema_validation
+        && chart
+            .schema
+            .as_ref()
+            .is_some_and(|s| s.len() >= PARALLEL_SCHEMA_BYTES);
+    if !threaded {
+        let p = prepare(chart, user, opts)?;
+        let (kube, apis) = (&p.kube_version, &p.api_versions);
+        return render_values(chart, kube, apis, &p.values, opts, generator);
+    }
+    let prepared = coalesce(chart, user, opts)?;
+    // Schema validation reads the values while the templates render from them, on another
+    // thread. Helm validates first, so a schema error wins over any later error.
+    let Prepared {
+        kube_version,
+        api_versions,
+        values,
+    } = prepared;
+    let whole = Yaml::Map(values);
+    let Yaml::Map(values) = &whole else {
+        unreachable!("built as a map just above")
+    };
+    let render = || {
+        check_kube_version(&chart.metadata, &kube_version).and_then(|()| {
+            render_values(chart, &kube_version, &api_versions, values, opts, generator)
+        })
+    };
+    std::thread::scope(|scope| {
+        let checker =
+            std::thread::Builder::new().spawn_scoped(scope, || check_schema(chart, opts, &whole));
+        match checker {
+            Ok(checker) => {
+                let rendered = render();
+                checker
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+                rendered
+            }
+            Err(_) => {
+                // No thread: validate first, as Helm does.
+                check_schema(chart, opts, &whole)?;
+                render()
+            }
+        }
+    })
+}
+
+/// Template execution and output assembly from checked, coalesced values.
+fn render_values(
+    chart: &Chart,
+    kube_version: &KubeVersion,
+    api_versions: &[String],
+    values: &YMap,
+    opts: &RenderOptions,
+    generator: Arc<dyn Generator>,
+) -> Result<Rendered, String> {
     let mut env = Environment::with_options(Options::default());
     sprig::register(&mut env, generator).map_err(|e| e.to_string())?;
     register_helm_functions(&mut env).map_err(|e| e.to_string())?;
 
     // Every template of the chart and its subcharts, with the chart it belongs to.
     let mut units = Vec::new();
-    collect(
-        chart,
-        chart.name().to_string(),
-        &prepared.values,
-        true,
-        &mut units,
-    );
+    collect(chart, chart.name().to_string(), values, true, &mut units);
 
     let caps = Value::object(Capabilities {
-        kube: prepared.kube_version.clone(),
-        api_versions: Rc::new(prepared.api_versions.clone()),
+        kube: kube_version.clone(),
+        api_versions: Rc::new(api_versions.to_vec()),
     });
     // One top-level map per chart, shared by all its files (Helm's `vals`).
     let tops: Vec<gotmpl::Map> = units

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod files;
 pub mod ignore;
 pub mod output;
+mod parallel;
 pub mod render;
 pub mod repo;
 pub mod schema;

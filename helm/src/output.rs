@@ -170,41 +170,46 @@ pub fn sort_manifests(
 ) -> Result<(Vec<Manifest>, Vec<Manifest>), String> {
     let mut hooks = Vec::new();
     let mut generic = Vec::new();
+    let mut docs: Vec<(&String, String)> = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || content.trim_matches(is_go_space).is_empty() {
             continue;
         }
-        for doc in split_manifests(content) {
-            let (kind, name, namespace, hook) = head(&doc, path)?;
-            let mut m = Manifest {
-                path: path.clone(),
-                content: doc,
-                kind,
-                name,
-                namespace,
-                hook_events: Vec::new(),
-            };
-            match hook {
-                None => generic.push(m),
-                Some(h) => {
-                    let events: Vec<String> =
-                        h.split(',').map(|e| e.trim().to_lowercase()).collect();
-                    if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
-                        continue;
-                    }
-                    m.hook_events = events
-                        .into_iter()
-                        .map(|e| {
-                            if e == "test-success" {
-                                "test".into()
-                            } else {
-                                e
-                            }
-                        })
-                        .collect();
-                    hooks.push(m);
+        docs.extend(split_manifests(content).into_iter().map(|d| (path, d)));
+    }
+    // Parsing every document for its head is most of this function's time; the parses are
+    // independent, so they are spread over threads. The first error in document order wins,
+    // as in the sequential loop.
+    let heads = crate::parallel::map(&docs, |d| d.1.len(), |(path, doc)| head(doc, path));
+    for ((path, doc), head) in docs.into_iter().zip(heads) {
+        let (kind, name, namespace, hook) = head?;
+        let mut m = Manifest {
+            path: path.clone(),
+            content: doc,
+            kind,
+            name,
+            namespace,
+            hook_events: Vec::new(),
+        };
+        match hook {
+            None => generic.push(m),
+            Some(h) => {
+                let events: Vec<String> = h.split(',').map(|e| e.trim().to_lowercase()).collect();
+                if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
+                    continue;
                 }
+                m.hook_events = events
+                    .into_iter()
+                    .map(|e| {
+                        if e == "test-success" {
+                            "test".into()
+                        } else {
+                            e
+                        }
+                    })
+                    .collect();
+                hooks.push(m);
             }
         }
     }

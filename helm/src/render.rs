@@ -54,28 +54,41 @@ pub struct Prepared {
 /// Check the chart's kubeVersion, coalesce values and validate them against the schema,
 /// in Helm's order; errors carry Helm's message text (without the `Error: ` prefix).
 pub fn prepare(chart: &Chart, user: Map, opts: &RenderOptions) -> Result<Prepared, String> {
+    let prepared = coalesce(chart, user, opts)?;
+    // Validated in place (no copy of the whole tree), then taken back.
+    let whole = Yaml::Map(prepared.values);
+    let checked = check_schema(chart, opts, &whole);
+    let Yaml::Map(values) = whole else {
+        unreachable!("built as a map just above")
+    };
+    checked?;
+    check_kube_version(&chart.metadata, &prepared.kube_version)?;
+    Ok(Prepared { values, ..prepared })
+}
+
+/// The first step of [`prepare`]: the Kubernetes version parsed and the values coalesced,
+/// neither schema nor kubeVersion checked yet.
+pub fn coalesce(chart: &Chart, user: Map, opts: &RenderOptions) -> Result<Prepared, String> {
     let kube_version = match &opts.kube_version {
         Some(v) => KubeVersion::parse(v)?,
         None => KubeVersion::default(),
     };
-    let mut values = crate::values::coalesce(&chart.values, user);
-    if !opts.skip_schema_validation
-        && let Some(schema) = &chart.schema
-    {
-        // Validated in place (no copy of the whole tree), then taken back.
-        let whole = Yaml::Map(std::mem::take(&mut values));
-        let checked = crate::schema::validate_chart_values(chart.name(), schema, &whole);
-        if let Yaml::Map(m) = whole {
-            values = m;
-        }
-        checked?;
-    }
-    check_kube_version(&chart.metadata, &kube_version)?;
     Ok(Prepared {
         api_versions: crate::capabilities::api_versions(&opts.api_versions),
         kube_version,
-        values,
+        values: crate::values::coalesce(&chart.values, user),
     })
+}
+
+/// Validate coalesced values (as one map) against the chart's values.schema.json, unless
+/// the options skip it or the chart has none.
+pub fn check_schema(chart: &Chart, opts: &RenderOptions, values: &Yaml) -> Result<(), String> {
+    match &chart.schema {
+        Some(schema) if !opts.skip_schema_validation => {
+            crate::schema::validate_chart_values(chart.name(), schema, values)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Every template of a chart and its subcharts under Helm's names

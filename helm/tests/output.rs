@@ -155,3 +155,46 @@ fn yaml_error_names_file() {
         "{e}"
     );
 }
+
+/// Documents are parsed on several threads when there is enough text; the error is still
+/// the first bad document in output order.
+#[test]
+fn first_yaml_error_in_order_with_many_documents() {
+    let good = format!(
+        "kind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"{}\"\n",
+        "y".repeat(2000)
+    );
+    let mut entries: Vec<(String, String)> = (0..60)
+        .map(|i| (format!("c/templates/f{i:02}.yaml"), good.clone()))
+        .collect();
+    entries[41].1 = "a: [\n".into();
+    entries[52].1 = "b: {\n".into();
+    let refs: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let e = sort_manifests(&files(&refs)).unwrap_err();
+    assert!(
+        e.starts_with("YAML parse error on c/templates/f41.yaml: "),
+        "{e}"
+    );
+    entries[41].1 = good.clone();
+    let refs: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let e = sort_manifests(&files(&refs)).unwrap_err();
+    assert!(
+        e.starts_with("YAML parse error on c/templates/f52.yaml: "),
+        "{e}"
+    );
+    entries[52].1 = good.clone();
+    let refs: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (_, generic) = sort_manifests(&files(&refs)).unwrap();
+    let paths: Vec<&str> = generic.iter().map(|m| m.path.as_str()).collect();
+    let want: Vec<&str> = entries.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, want, "order kept");
+}

@@ -116,3 +116,66 @@ fn template_names_include_subcharts() {
         ["top/templates/a.yaml", "top/charts/sub/templates/b.yaml"]
     );
 }
+
+/// The same chart with a template that fails and a schema of `schema_pad` extra bytes
+/// (large schemas are checked on a thread beside the templates).
+fn failing_chart(schema_pad: usize) -> Chart {
+    let f = |n: &str, d: &str| File {
+        name: n.into(),
+        data: d.as_bytes().into(),
+    };
+    let schema = format!(
+        r#"{{"description":"{}","type":"object","properties":{{"r":{{"type":"integer"}}}}}}"#,
+        "x".repeat(schema_pad)
+    );
+    Chart::from_files(vec![
+        f(
+            "Chart.yaml",
+            "apiVersion: v2\nname: c\nversion: 1.0.0\nkubeVersion: '>= 1.21.0-0'\n",
+        ),
+        f("values.yaml", "r: 1\n"),
+        f("values.schema.json", &schema),
+        f(
+            "templates/cm.yaml",
+            "{{ if .Values.boom }}{{ fail \"boom\" }}{{ end }}a: {{ .Values.r }}\n",
+        ),
+    ])
+    .unwrap()
+}
+
+/// Helm's order holds in a full render whether the schema is checked first on the calling
+/// thread (small schema) or beside template execution (large schema): a schema error wins
+/// over a kubeVersion error and over a template error; then kubeVersion; then templates.
+#[test]
+fn render_reports_schema_errors_first() {
+    use std::sync::Arc;
+    let gen_ = || {
+        Arc::new(sprig::DefaultGenerator::seeded(
+            [1; 32],
+            sprig::Timestamp::default(),
+        ))
+    };
+    let old_kube = RenderOptions {
+        kube_version: Some("v1.20.0".into()),
+        ..Default::default()
+    };
+    for pad in [0, 64 * 1024] {
+        let c = failing_chart(pad);
+        let render = |set: &str, opts: &RenderOptions| {
+            helm::render(&c, user(set), opts, gen_()).map(|r| r.manifest)
+        };
+        let schema_err = render(r#"{"r":"x","boom":true}"#, &old_kube).unwrap_err();
+        assert!(
+            schema_err.ends_with("- at '/r': got string, want integer\n"),
+            "{pad}: {schema_err}"
+        );
+        let e = render(r#"{"r":"x","boom":true}"#, &RenderOptions::default()).unwrap_err();
+        assert_eq!(e, schema_err, "{pad}");
+        let e = render(r#"{"boom":true}"#, &old_kube).unwrap_err();
+        assert!(e.starts_with("chart requires kubeVersion"), "{pad}: {e}");
+        let e = render(r#"{"boom":true}"#, &RenderOptions::default()).unwrap_err();
+        assert!(e.contains("boom"), "{pad}: {e}");
+        let out = render(r#"{"r":5}"#, &RenderOptions::default()).unwrap();
+        assert!(out.ends_with("a: 5\n"), "{pad}: {out}");
+    }
+}
