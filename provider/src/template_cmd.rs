@@ -69,6 +69,7 @@ pub struct TemplateArgs {
 pub fn run(args: &TemplateArgs) -> Result<String, String> {
     // One render per process: nothing gains from keeping the parsed values schema.
     helm::schema::keep_parsed_schemas(false);
+    single_malloc_arena();
     let chart = load_chart(args)?;
     // Certificate keys are generated while the values are read and the templates render.
     let mut generator =
@@ -115,6 +116,18 @@ pub fn run(args: &TemplateArgs) -> Result<String, String> {
         skip_schema_validation: args.skip_schema_validation,
     };
     helm::render(&chart, user, &opts, Arc::new(generator)).map(|r| r.manifest)
+}
+
+/// glibc gives threads that allocate their own malloc arena, whose pages stay resident
+/// after the thread ends. The key, schema and document-parsing threads of one render are
+/// short-lived and allocate little, so one shared arena costs them nothing measurable and
+/// keeps peak RSS about 1.5 MB lower (`scripts/bench-template.sh`).
+fn single_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning; M_ARENA_MAX takes any positive count.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
 }
 
 /// At most this many certificate keys are generated ahead of the render: enough for a CA
