@@ -10,6 +10,12 @@ const MAX_THREADS: usize = 4;
 /// saves.
 const MIN_WEIGHT: usize = 32 * 1024;
 
+/// CPUs this process may use, asked once (the question reads cgroup files on Linux).
+fn cpus() -> usize {
+    static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// `items.iter().map(f).collect()`, computed on up to [`MAX_THREADS`] threads; `weight`
 /// estimates an item's cost.
 pub fn map<T: Sync, R: Send>(
@@ -17,12 +23,12 @@ pub fn map<T: Sync, R: Send>(
     weight: impl Fn(&T) -> usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(MAX_THREADS)
-        .min(items.len());
     let total: usize = items.iter().map(&weight).sum();
-    if threads < 2 || total < MIN_WEIGHT {
+    if total < MIN_WEIGHT {
+        return items.iter().map(f).collect();
+    }
+    let threads = cpus().min(MAX_THREADS).min(items.len());
+    if threads < 2 {
         return items.iter().map(f).collect();
     }
     // Contiguous runs of about total / threads weight each.
