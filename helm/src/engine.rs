@@ -647,6 +647,16 @@ pub fn register_helm_functions(env: &mut Environment) -> Result<(), Error> {
             .map(Value::from)
             .map_err(|e| Error::function(e.to_string()))
     })?;
+    env.add_function("toToml", |_st: &mut State<'_>, args: &[Value]| {
+        want_args(args, 1)?;
+        crate::toml::to_toml(&args[0])
+            .map(Value::from)
+            .map_err(Error::function)
+    })?;
+    env.add_function("fromToml", |_st: &mut State<'_>, args: &[Value]| {
+        want_args(args, 1)?;
+        Ok(crate::toml::from_toml(arg_str("fromToml", args, 0)?))
+    })?;
     env.add_function("fromYaml", |_st: &mut State<'_>, args: &[Value]| {
         want_args(args, 1)?;
         let s = arg_str("fromYaml", args, 0)?;

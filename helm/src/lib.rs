@@ -15,6 +15,7 @@ pub mod render;
 pub mod repo;
 pub mod schema;
 pub mod strvals;
+pub mod toml;
 pub mod values;
 
 pub use chart::{Chart, File, LoadError, Metadata};

@@ -112,6 +112,16 @@ fn set_values_and_kube_version() {
     });
 }
 
+/// `toToml` (BurntSushi/toml's layout, quoting, float format and errors) and `fromToml`.
+#[test]
+fn toml_functions() {
+    check(Case {
+        golden: "toml",
+        chart: "toml",
+        ..BASE
+    });
+}
+
 #[test]
 fn errors_worded_as_helm() {
     for c in [

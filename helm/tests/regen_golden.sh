@@ -23,6 +23,7 @@ run files "$here/charts/files"
 run engine rel "$here/charts/engine" --namespace kube-system --api-versions gateway.networking.k8s.io/v1/GatewayClass
 run engine-defaults "$here/charts/engine"
 run engine-set rel "$here/charts/engine" --set-json port=9090 --set name=other --set-string big=7 --kube-version v1.30.2
+run toml rel "$here/charts/toml"
 for c in err-required err-fail err-nilptr err-parse err-include err-tpl err-undefined-fn err-badyaml; do
   run "$c" rel "$here/charts/$c"
 done
