@@ -194,6 +194,11 @@ struct Emitter {
     indention: bool,
     flow_level: usize,
     json_numbers: bool,
+    /// yaml.v3 with indent 2 (Helm's `toYamlPretty`): a sequence under a mapping key is
+    /// indented; yaml.v2 writes it at the key's column.
+    indent_sequences: bool,
+    /// Column after which long scalars fold (yaml.v3 as Helm uses it: never).
+    width: usize,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -213,6 +218,8 @@ impl Emitter {
             indention: true,
             flow_level: 0,
             json_numbers,
+            indent_sequences: false,
+            width: BEST_WIDTH,
         }
     }
 
@@ -290,7 +297,8 @@ impl Emitter {
             Yaml::Seq(items) if items.is_empty() => self.empty_flow("[", "]"),
             Yaml::Map(m) if m.is_empty() => self.empty_flow("{", "}"),
             Yaml::Seq(items) => {
-                self.increase_indent(false, ctx.mapping && !self.indention);
+                let indentless = ctx.mapping && !self.indention && !self.indent_sequences;
+                self.increase_indent(false, indentless);
                 for item in items {
                     self.write_indent();
                     self.write_indicator("-", true, false, true);
@@ -416,7 +424,7 @@ impl Emitter {
             if c == ' ' {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.width
                     && chars.get(i + 1) != Some(&' ')
                 {
                     self.write_indent();
@@ -454,7 +462,7 @@ impl Emitter {
             if c == ' ' {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.width
                     && i != 0
                     && i + 1 != n
                     && chars.get(i + 1) != Some(&' ')
@@ -542,7 +550,7 @@ impl Emitter {
                 }
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i != 0 && i + 1 != n {
+                if allow_breaks && !spaces && self.column > self.width && i != 0 && i + 1 != n {
                     self.write_indent();
                     if chars.get(i + 1) == Some(&' ') {
                         self.put('\\');
@@ -629,6 +637,22 @@ pub fn marshal_v2(v: &Yaml) -> Result<String, Error> {
     let mut e = Emitter::new(false);
     e.node(v, Ctx::default(), 0)?;
     Ok(e.finish())
+}
+
+/// Helm's `toYamlPretty`: the yaml.v3 encoder with indent 2 on the value itself (no JSON
+/// round trip), trailing newline trimmed. It differs from yaml.v2's layout in indenting
+/// sequences under mapping keys and in never folding long scalars; otherwise scalars are
+/// written as yaml.v2 writes them.
+pub fn to_yaml_pretty(v: &Yaml) -> Result<String, Error> {
+    let mut e = Emitter::new(false);
+    e.indent_sequences = true;
+    e.width = usize::MAX;
+    e.node(v, Ctx::default(), 0)?;
+    let mut s = e.finish();
+    if s.ends_with('\n') {
+        s.pop();
+    }
+    Ok(s)
 }
 
 /// Helm's `toYaml`: `json.Marshal`, yaml.v2 `Unmarshal`, yaml.v2 `Marshal`, trailing newline

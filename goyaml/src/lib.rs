@@ -16,7 +16,7 @@ mod parse;
 mod resolve;
 mod value;
 
-pub use emit::{marshal_v2, to_yaml};
+pub use emit::{marshal_v2, to_yaml, to_yaml_pretty};
 pub use error::{Error, ErrorKind};
 pub use float::{format_float_g, format_float_json};
 pub use json::{

@@ -647,6 +647,15 @@ pub fn register_helm_functions(env: &mut Environment) -> Result<(), Error> {
             .map(Value::from)
             .map_err(|e| Error::function(e.to_string()))
     })?;
+    env.add_function("toYamlPretty", |_st: &mut State<'_>, args: &[Value]| {
+        want_args(args, 1)?;
+        Ok(Value::from(
+            value_to_yaml(&args[0])
+                .ok()
+                .and_then(|y| goyaml::to_yaml_pretty(&y).ok())
+                .unwrap_or_default(),
+        ))
+    })?;
     env.add_function("toToml", |_st: &mut State<'_>, args: &[Value]| {
         want_args(args, 1)?;
         crate::toml::to_toml(&args[0])

@@ -112,7 +112,8 @@ fn set_values_and_kube_version() {
     });
 }
 
-/// `toToml` (BurntSushi/toml's layout, quoting, float format and errors) and `fromToml`.
+/// `toToml` (BurntSushi/toml's layout, quoting, float format and errors), `fromToml`, and
+/// `toYamlPretty` (yaml.v3 layout: indented sequences, no folding).
 #[test]
 fn toml_functions() {
     check(Case {
