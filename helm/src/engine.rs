@@ -322,7 +322,7 @@ struct Unit<'a> {
 }
 
 /// The chart and its subcharts with the values each one sees (a subchart sees the parent's
-/// values under its name, plus `global`).
+/// values under its name).
 fn collect<'a>(
     chart: &'a Chart,
     prefix: String,
@@ -337,13 +337,12 @@ fn collect<'a>(
         is_root,
     });
     for sub in &chart.dependencies {
-        let mut sv = match values.get(sub.name()) {
+        // Coalescing put the subchart's values (its defaults and `global` included) under
+        // its name.
+        let sv = match values.get(sub.name()) {
             Some(Yaml::Map(m)) => m.clone(),
             _ => YMap::new(),
         };
-        if let Some(g) = values.get("global") {
-            sv.insert("global".into(), g.clone());
-        }
         collect(
             sub,
             format!("{prefix}/charts/{}", sub.name()),

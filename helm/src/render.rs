@@ -76,7 +76,7 @@ pub fn coalesce(chart: &Chart, user: Map, opts: &RenderOptions) -> Result<Prepar
     Ok(Prepared {
         api_versions: crate::capabilities::api_versions(&opts.api_versions),
         kube_version,
-        values: crate::values::coalesce(&chart.values, user),
+        values: crate::values::coalesce_chart(chart, user)?,
     })
 }
 

@@ -94,6 +94,102 @@ fn coalesce_into(dst: &mut Map, src: &Map) {
     }
 }
 
+/// Helm's `CoalesceValues(chart, user)` over a chart and its subcharts: the chart's
+/// defaults under the user values ([`coalesce`]), then for every subchart, in load order,
+/// its map under the parent's key (created when absent) receives the parent's `global`
+/// (`coalesceGlobals`) and then the subchart's own defaults, recursively. The parent's
+/// `.Values.<sub>` and the subchart's `.Values` are that same map. A non-map under a
+/// subchart's key is Helm's `type mismatch` error.
+pub fn coalesce_chart(chart: &crate::Chart, user: Map) -> Result<Map, String> {
+    let mut dest = coalesce(&chart.values, user);
+    coalesce_deps(chart, &mut dest)?;
+    Ok(dest)
+}
+
+fn coalesce_deps(chart: &crate::Chart, dest: &mut Map) -> Result<(), String> {
+    for sub in &chart.dependencies {
+        let name = sub.name();
+        let mut dv = match dest.remove(name) {
+            None => Map::new(),
+            Some(Yaml::Map(m)) => m,
+            Some(other) => {
+                return Err(format!("type mismatch on {name}: {}", go_verb_t(&other)));
+            }
+        };
+        coalesce_globals(&mut dv, dest);
+        coalesce_into(&mut dv, &sub.values);
+        coalesce_deps(sub, &mut dv)?;
+        dest.insert(name.to_string(), Yaml::Map(dv));
+    }
+    Ok(())
+}
+
+/// Go's `%t` of a value that is not a table (only booleans print plainly).
+fn go_verb_t(v: &Yaml) -> String {
+    match v {
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Null => "%!t(<nil>)".into(),
+        Yaml::String(s) => format!("%!t(string={s})"),
+        Yaml::Float(f) => format!("%!t(float64={})", goyaml::format_float_g(*f)),
+        Yaml::Int(i) => format!("%!t(int64={i})"),
+        Yaml::Uint(u) => format!("%!t(uint64={u})"),
+        Yaml::Seq(_) => "%!t([]interface {}=[...])".into(),
+        Yaml::Map(_) => "%!t(map[string]interface {}=map[...])".into(),
+    }
+}
+
+/// Helm's `coalesceGlobals(dest, src)`: the parent's (`src`) `global` entries go into the
+/// subchart's (`dest`) `global`. A scalar from the parent replaces the subchart's (unless
+/// the subchart has a table there); a table from the parent is copied and the subchart's
+/// table fills in what it lacks. Either side's `global` not being a table skips the step.
+fn coalesce_globals(dest: &mut Map, src: &Map) {
+    let sg = match src.get("global") {
+        None => Map::new(),
+        Some(Yaml::Map(m)) => m.clone(),
+        Some(_) => return,
+    };
+    let mut dg = match dest.get("global") {
+        None => Map::new(),
+        Some(Yaml::Map(m)) => m.clone(),
+        Some(_) => return,
+    };
+    for (key, val) in sg {
+        match val {
+            Yaml::Map(table) => match dg.get(&key) {
+                None => {
+                    dg.insert(key, Yaml::Map(table));
+                }
+                Some(Yaml::Map(existing)) => {
+                    let mut merged = table;
+                    merge_missing(&mut merged, existing);
+                    dg.insert(key, Yaml::Map(merged));
+                }
+                Some(_) => {} // a table cannot replace a non-table: skipped
+            },
+            other => {
+                if !matches!(dg.get(&key), Some(Yaml::Map(_))) {
+                    dg.insert(key, other);
+                }
+            }
+        }
+    }
+    dest.insert("global".into(), Yaml::Map(dg));
+}
+
+/// `coalesceTablesFullKey` with merge on: keys of `src` missing from `dst` are added (nulls
+/// too), tables on both sides merge recursively, `dst` wins otherwise.
+fn merge_missing(dst: &mut Map, src: &Map) {
+    for (key, val) in src {
+        match (dst.get_mut(key), val) {
+            (None, v) => {
+                dst.insert(key.clone(), v.clone());
+            }
+            (Some(Yaml::Map(d)), Yaml::Map(s)) => merge_missing(d, s),
+            _ => {}
+        }
+    }
+}
+
 fn drop_nulls(m: &mut Map) {
     m.retain(|_, v| !matches!(v, Yaml::Null));
     for v in m.values_mut() {

@@ -123,6 +123,24 @@ fn toml_functions() {
     });
 }
 
+/// Subcharts: defaults coalesced under the parent's key, `global` passed down and merged
+/// (scalars from the parent win, tables fill in), two levels deep, with user values.
+#[test]
+fn subchart_values_and_globals() {
+    check(Case {
+        golden: "subcharts",
+        chart: "subcharts",
+        ..BASE
+    });
+    check(Case {
+        golden: "subcharts-set",
+        chart: "subcharts",
+        set: &["global.g=user", "sub.x=7"],
+        set_json: &[r#"second={"z":null}"#],
+        ..BASE
+    });
+}
+
 #[test]
 fn errors_worded_as_helm() {
     for c in [

@@ -24,6 +24,8 @@ run engine rel "$here/charts/engine" --namespace kube-system --api-versions gate
 run engine-defaults "$here/charts/engine"
 run engine-set rel "$here/charts/engine" --set-json port=9090 --set name=other --set-string big=7 --kube-version v1.30.2
 run toml rel "$here/charts/toml"
+run subcharts rel "$here/charts/subcharts"
+run subcharts-set rel "$here/charts/subcharts" --set global.g=user --set sub.x=7 --set-json 'second={"z":null}'
 for c in err-required err-fail err-nilptr err-parse err-include err-tpl err-undefined-fn err-badyaml; do
   run "$c" rel "$here/charts/$c"
 done
