@@ -69,6 +69,8 @@ pub struct Dependency {
     pub repository: String,
     pub condition: String,
     pub alias: String,
+    /// `tags:` (strings; other entries ignored).
+    pub tags: Vec<String>,
 }
 
 /// A file of the chart: path relative to the chart root (forward slashes) and its bytes.
@@ -315,6 +317,16 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, LoadError> {
                     repository: str_field(m, "repository"),
                     condition: str_field(m, "condition"),
                     alias: str_field(m, "alias"),
+                    tags: match m.get("tags") {
+                        Some(Yaml::Seq(ts)) => ts
+                            .iter()
+                            .filter_map(|t| match t {
+                                Yaml::String(s) => Some(s.clone()),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    },
                 });
             }
         }

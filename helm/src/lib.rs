@@ -6,6 +6,7 @@
 
 pub mod capabilities;
 pub mod chart;
+pub mod dependencies;
 pub mod engine;
 pub mod files;
 pub mod ignore;

@@ -141,6 +141,29 @@ fn subchart_values_and_globals() {
     });
 }
 
+/// Dependencies switched by `condition` (first boolean path wins, nested paths under the
+/// parent's key) and `tags`; unlisted charts always render.
+#[test]
+fn dependency_conditions_and_tags() {
+    check(Case {
+        golden: "conditions",
+        chart: "conditions",
+        ..BASE
+    });
+    check(Case {
+        golden: "conditions-off",
+        chart: "conditions",
+        set: &["a.enabled=false", "tags.extra=false"],
+        ..BASE
+    });
+    check(Case {
+        golden: "conditions-on",
+        chart: "conditions",
+        set: &["tags.extra=true", "c.on=true", "a.aa.enabled=true"],
+        ..BASE
+    });
+}
+
 #[test]
 fn errors_worded_as_helm() {
     for c in [

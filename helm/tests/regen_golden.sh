@@ -25,6 +25,9 @@ run engine-defaults "$here/charts/engine"
 run engine-set rel "$here/charts/engine" --set-json port=9090 --set name=other --set-string big=7 --kube-version v1.30.2
 run toml rel "$here/charts/toml"
 run subcharts rel "$here/charts/subcharts"
+run conditions rel "$here/charts/conditions"
+run conditions-off rel "$here/charts/conditions" --set a.enabled=false --set tags.extra=false
+run conditions-on rel "$here/charts/conditions" --set tags.extra=true --set c.on=true --set a.aa.enabled=true
 run subcharts-set rel "$here/charts/subcharts" --set global.g=user --set sub.x=7 --set-json 'second={"z":null}'
 for c in err-required err-fail err-nilptr err-parse err-include err-tpl err-undefined-fn err-badyaml; do
   run "$c" rel "$here/charts/$c"
