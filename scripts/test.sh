@@ -12,6 +12,17 @@ if ! command -v terraform >/dev/null 2>&1; then
 fi
 export CHECKPOINT_DISABLE=1
 
+# Time-zone data: the sprig corpus compares named zones with the reference (Debian: tzdata).
+if [ ! -f /usr/share/zoneinfo/America/New_York ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "installing tzdata (named time zones)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q tzdata >/dev/null
+  else
+    echo "error: no tzdata in /usr/share/zoneinfo; install the tzdata package" >&2
+    exit 1
+  fi
+fi
+
 # Reference renderer for the differential tests (real Helm v4 library, PyPI helm-python-sdk).
 shared="$root/../shared"
 if [ -x "$shared/tools/helm-oracle/setup" ] || [ -f "$shared/tools/helm-oracle/setup" ]; then

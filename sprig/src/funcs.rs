@@ -1206,7 +1206,19 @@ fn f_must_date_modify(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 fn f_date(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
     let t = time_arg(&a[1]).unwrap_or_default();
-    Ok(Value::string(layout::format(t, &s_arg(&a[0])?)))
+    Ok(Value::string(format_in_zone(t, &s_arg(&a[0])?, "Local")))
+}
+
+/// `t.In(loc).Format(layout)` for the zone `name` loads, UTC when it loads nothing (as
+/// sprig's `dateInZone` falls back).
+fn format_in_zone(t: Timestamp, layout: &str, name: &str) -> String {
+    match crate::tz::load(name) {
+        Some(zone) => {
+            let (offset, abbrev) = zone.lookup(t.secs);
+            layout::format_in(t, layout, offset, &abbrev)
+        }
+        None => layout::format(t, layout),
+    }
 }
 fn f_html_date(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 1)?;
@@ -1688,9 +1700,12 @@ pub fn json_functions() -> Vec<(&'static str, Func)> {
 
 fn f_date_in_zone(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 3)?;
-    // Only UTC is modelled; sprig falls back to UTC for zones it cannot load.
     let t = time_arg(&a[1]).unwrap_or_default();
-    Ok(Value::string(layout::format(t, &s_arg(&a[0])?)))
+    Ok(Value::string(format_in_zone(
+        t,
+        &s_arg(&a[0])?,
+        &s_arg(&a[2])?,
+    )))
 }
 fn since_ns(now: Timestamp, t: Timestamp) -> i64 {
     let d =
@@ -1934,10 +1949,12 @@ fn f_to_decimal(_: &Ctx, a: &[Value]) -> Result<Value, String> {
 }
 fn f_html_date_in_zone(_: &Ctx, a: &[Value]) -> Result<Value, String> {
     arity(a, 2)?;
-    // Only UTC is modelled (as for dateInZone).
     let t = time_arg(&a[0]).unwrap_or_default();
-    s_arg(&a[1])?;
-    Ok(Value::string(layout::format(t, "2006-01-02")))
+    Ok(Value::string(format_in_zone(
+        t,
+        "2006-01-02",
+        &s_arg(&a[1])?,
+    )))
 }
 
 /// The Go parameter types of a function, as a compact code: `s` string, `i` int, `I` int64,

@@ -131,8 +131,16 @@ fn tokens(layout: &str) -> Vec<(Tok, usize, usize)> {
 
 /// Formats `t` (UTC) with a Go layout.
 pub fn format(t: Timestamp, layout: &str) -> String {
-    let (y, mo, d, h, mi, s) = civil_from_unix(t.secs);
-    let days = t.secs.div_euclid(86_400);
+    format_in(t, layout, 0, "UTC")
+}
+
+/// Formats `t` in a zone `offset` seconds east of UTC named `abbrev` (Go's `Time.Format`
+/// after `In(loc)`): `MST` prints the abbreviation (or `-0700` when it is empty), the `Z`
+/// forms print `Z` only at offset 0.
+pub fn format_in(t: Timestamp, layout: &str, offset: i32, abbrev: &str) -> String {
+    let local = t.secs + i64::from(offset);
+    let (y, mo, d, h, mi, s) = civil_from_unix(local);
+    let days = local.div_euclid(86_400);
     let weekday = (days + 4).rem_euclid(7) as usize;
     let yday = days - days_from_civil(y, 1, 1) + 1;
     let mut out = String::new();
@@ -160,14 +168,10 @@ pub fn format(t: Timestamp, layout: &str) -> String {
             Tok::Sec1 => out.push_str(&s.to_string()),
             Tok::PmUpper => out.push_str(if h >= 12 { "PM" } else { "AM" }),
             Tok::PmLower => out.push_str(if h >= 12 { "pm" } else { "am" }),
-            Tok::ZoneName => out.push_str("UTC"),
-            Tok::Offset(p) => out.push_str(match p {
-                "Z07:00:00" | "Z07:00" | "Z0700" | "Z07" => "Z",
-                "-07:00:00" => "+00:00:00",
-                "-07:00" => "+00:00",
-                "-0700" => "+0000",
-                _ => "+00",
-            }),
+            Tok::ZoneName if !abbrev.is_empty() => out.push_str(abbrev),
+            Tok::ZoneName => out.push_str(&offset_text(offset, "-0700")),
+            Tok::Offset(p) if offset == 0 && p.starts_with('Z') => out.push('Z'),
+            Tok::Offset(p) => out.push_str(&offset_text(offset, p)),
             Tok::Frac(n, trim) => {
                 let digits = format!("{:09}", t.nanos);
                 let mut f = digits[..n.min(9)].to_string();
@@ -185,6 +189,20 @@ pub fn format(t: Timestamp, layout: &str) -> String {
         }
     }
     out
+}
+
+/// A UTC offset in the form of layout element `p` (`-07:00:00`, `Z0700`, `-07`, ...).
+fn offset_text(offset: i32, p: &str) -> String {
+    let sign = if offset < 0 { '-' } else { '+' };
+    let abs = offset.unsigned_abs();
+    let (hh, mm, ss) = (abs / 3600, abs / 60 % 60, abs % 60);
+    let p = p.trim_start_matches(['Z', '-']);
+    match p {
+        "07:00:00" => format!("{sign}{hh:02}:{mm:02}:{ss:02}"),
+        "07:00" => format!("{sign}{hh:02}:{mm:02}"),
+        "0700" => format!("{sign}{hh:02}{mm:02}"),
+        _ => format!("{sign}{hh:02}"),
+    }
 }
 
 /// Parses `value` with a Go layout (numeric fields, month/day names, `Z`/offsets);

@@ -21,6 +21,7 @@ mod rsagen;
 pub mod semver;
 pub mod text;
 pub mod time;
+pub mod tz;
 pub mod url;
 pub mod value;
 

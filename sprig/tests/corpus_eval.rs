@@ -32,16 +32,10 @@ const HELM_FUNCTIONS: &[&str] = &[
 ];
 
 /// Cases failing for a known reason (case name, reason).
-const KNOWN_FAILURES: &[(&str, &str)] = &[
-    (
-        "dates-018",
-        "named time zones are treated as UTC (htmlDateInZone, dateInZone)",
-    ),
-    (
-        "url-033",
-        "derivePassword checks its uint32 parameter itself: same message, Go reports it at the argument",
-    ),
-];
+const KNOWN_FAILURES: &[(&str, &str)] = &[(
+    "url-033",
+    "derivePassword checks its uint32 parameter itself: same message, Go reports it at the argument",
+)];
 
 struct Case {
     name: String,
