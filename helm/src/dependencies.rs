@@ -8,37 +8,102 @@
 //!   decides (overriding tags). Paths of a nested chart's dependencies are read under that
 //!   chart's key (`sub.dep.enabled`).
 //! * A disabled dependency is dropped from the chart (its templates do not render and its
-//!   defaults are not coalesced); charts under `charts/` that Chart.yaml does not list always
-//!   render. Matching is by name; `alias` is not applied.
+//!   defaults are not coalesced); charts under `charts/` that Chart.yaml does not list (or
+//!   lists at a version range they do not satisfy) always render.
+//! * `alias` renders a copy of the chart under the alias (values key, template paths,
+//!   `.Chart.Name`); one chart may be listed twice under two aliases.
+//! * Before any of this, every dependency the rendered chart lists must be under `charts/`
+//!   ([`check_dependencies`]).
 
 use goyaml::{Map, Yaml};
 
 use crate::Chart;
 
-/// The chart with its disabled dependencies removed (recursively), or `None` when every
-/// subchart renders (the common case: no copy is made).
-pub fn enabled_chart(chart: &Chart, user: &Map) -> Result<Option<Chart>, String> {
-    if !any_switch(chart) {
-        return Ok(None);
-    }
-    let mut pruned = chart.clone();
-    let values = crate::values::coalesce_chart(chart, user.clone())?;
-    prune(&mut pruned, &values, "");
-    Ok(Some(pruned))
-}
-
-/// Whether any chart in the tree has a dependency with a condition or tags.
-fn any_switch(chart: &Chart) -> bool {
-    chart
+/// Helm's `CheckDependencies` for the chart being rendered: every dependency Chart.yaml
+/// lists must be present under `charts/` (by name).
+pub fn check_dependencies(chart: &Chart) -> Result<(), String> {
+    let missing: Vec<&str> = chart
         .metadata
         .dependencies
         .iter()
-        .any(|d| !d.condition.trim().is_empty() || !d.tags.is_empty())
-        || chart.dependencies.iter().any(any_switch)
+        .filter(|d| !chart.dependencies.iter().any(|c| c.name() == d.name))
+        .map(|d| d.name.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "chart dependencies are missing; run dependency update/build first: found in \
+         Chart.yaml, but missing in charts/ directory: {}",
+        missing.join(", ")
+    ))
 }
 
-fn prune(chart: &mut Chart, top: &Map, path: &str) {
-    let tags = match top.get("tags") {
+/// The chart as Helm renders it after `processDependencyEnabled`: listed dependencies
+/// matched by name and version range (renamed by `alias`), disabled ones removed,
+/// recursively; `None` when no chart in the tree lists dependencies (no copy is made).
+pub fn enabled_chart(chart: &Chart, user: &Map) -> Result<Option<Chart>, String> {
+    if !lists_dependencies(chart) {
+        return Ok(None);
+    }
+    let mut processed = chart.clone();
+    process(&mut processed, user, "")?;
+    Ok(Some(processed))
+}
+
+fn lists_dependencies(chart: &Chart) -> bool {
+    !chart.metadata.dependencies.is_empty() || chart.dependencies.iter().any(lists_dependencies)
+}
+
+/// Helm's `IsCompatibleRange`: `version` parses and satisfies `constraint`.
+fn compatible(constraint: &str, version: &str) -> bool {
+    match (
+        sprig::semver::Constraints::parse(constraint),
+        sprig::semver::Version::parse(version),
+    ) {
+        (Ok(c), Ok(v)) => c.check(&v),
+        _ => false,
+    }
+}
+
+fn process(chart: &mut Chart, values: &Map, path: &str) -> Result<(), String> {
+    if chart.metadata.dependencies.is_empty() {
+        return Ok(());
+    }
+    // Charts Chart.yaml does not list (or lists at another version) stay as they are; each
+    // listed dependency takes a copy of its chart, renamed to the alias when it has one.
+    let reqs = &chart.metadata.dependencies;
+    let matches = |c: &Chart, r: &crate::chart::Dependency| {
+        c.name() == r.name && compatible(&r.version, &c.metadata.version)
+    };
+    let mut subs: Vec<Chart> = chart
+        .dependencies
+        .iter()
+        .filter(|c| !reqs.iter().any(|r| matches(c, r)))
+        .cloned()
+        .collect();
+    for r in reqs {
+        if let Some(c) = chart.dependencies.iter().find(|c| matches(c, r)) {
+            let mut copy = c.clone();
+            if !r.alias.is_empty() {
+                copy.metadata.name = r.alias.clone();
+                copy.metadata
+                    .raw
+                    .insert("name".into(), Yaml::String(r.alias.clone()));
+            }
+            subs.push(copy);
+        }
+    }
+    for r in &mut chart.metadata.dependencies {
+        if !r.alias.is_empty() {
+            r.name = r.alias.clone();
+        }
+    }
+    chart.dependencies = subs;
+
+    // Conditions and tags are read from the values coalesced with this chart.
+    let cvals = crate::values::coalesce_chart(chart, values.clone())?;
+    let tags = match cvals.get("tags") {
         Some(Yaml::Map(t)) => Some(t),
         _ => None,
     };
@@ -60,7 +125,7 @@ fn prune(chart: &mut Chart, top: &Map, path: &str) {
             if cond.is_empty() {
                 continue;
             }
-            if let Some(Yaml::Bool(b)) = path_value(top, &format!("{path}{cond}")) {
+            if let Some(Yaml::Bool(b)) = path_value(&cvals, &format!("{path}{cond}")) {
                 enabled = *b;
                 break;
             }
@@ -78,8 +143,9 @@ fn prune(chart: &mut Chart, top: &Map, path: &str) {
         .retain(|d| !disabled.contains(&d.name));
     for sub in &mut chart.dependencies {
         let sub_path = format!("{path}{}.", sub.name());
-        prune(sub, top, &sub_path);
+        process(sub, &cvals, &sub_path)?;
     }
+    Ok(())
 }
 
 /// Helm's `Values.PathValue`: the value at a dotted path, only when it is not a table.

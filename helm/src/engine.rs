@@ -62,7 +62,9 @@ pub fn render(
     opts: &RenderOptions,
     generator: Arc<dyn Generator>,
 ) -> Result<Rendered, String> {
-    // Subcharts switched off by `condition`/`tags` are dropped first, as Helm does.
+    // Missing dependencies fail first; then subcharts switched off by `condition`/`tags`
+    // are dropped and aliases applied, as Helm does before computing values.
+    crate::dependencies::check_dependencies(chart)?;
     let pruned = crate::dependencies::enabled_chart(chart, &user)?;
     let chart = pruned.as_ref().unwrap_or(chart);
     let threaded = !opts.skip_schema_validation

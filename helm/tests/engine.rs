@@ -164,6 +164,23 @@ fn dependency_conditions_and_tags() {
     });
 }
 
+/// `alias`: one chart listed twice under two names (values, template paths, `.Chart.Name`),
+/// a condition on an alias, and a listed version the chart does not satisfy.
+#[test]
+fn dependency_aliases() {
+    check(Case {
+        golden: "aliases",
+        chart: "aliases",
+        ..BASE
+    });
+    check(Case {
+        golden: "aliases-off",
+        chart: "aliases",
+        set: &["second.enabled=false"],
+        ..BASE
+    });
+}
+
 #[test]
 fn errors_worded_as_helm() {
     for c in [
@@ -175,6 +192,7 @@ fn errors_worded_as_helm() {
         "err-tpl",
         "err-undefined-fn",
         "err-badyaml",
+        "err-missing-dep",
     ] {
         check(Case {
             golden: c,

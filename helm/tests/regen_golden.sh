@@ -26,9 +26,11 @@ run engine-set rel "$here/charts/engine" --set-json port=9090 --set name=other -
 run toml rel "$here/charts/toml"
 run subcharts rel "$here/charts/subcharts"
 run conditions rel "$here/charts/conditions"
+run aliases rel "$here/charts/aliases"
+run aliases-off rel "$here/charts/aliases" --set second.enabled=false
 run conditions-off rel "$here/charts/conditions" --set a.enabled=false --set tags.extra=false
 run conditions-on rel "$here/charts/conditions" --set tags.extra=true --set c.on=true --set a.aa.enabled=true
 run subcharts-set rel "$here/charts/subcharts" --set global.g=user --set sub.x=7 --set-json 'second={"z":null}'
-for c in err-required err-fail err-nilptr err-parse err-include err-tpl err-undefined-fn err-badyaml; do
+for c in err-required err-fail err-nilptr err-parse err-include err-tpl err-undefined-fn err-badyaml err-missing-dep; do
   run "$c" rel "$here/charts/$c"
 done
