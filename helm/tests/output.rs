@@ -169,31 +169,26 @@ fn first_yaml_error_in_order_with_many_documents() {
         .collect();
     entries[41].1 = "a: [\n".into();
     entries[52].1 = "b: {\n".into();
-    let refs: Vec<(&str, &str)> = entries
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let e = sort_manifests(&files(&refs)).unwrap_err();
+    let sort = |entries: &[(String, String)]| {
+        let refs: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        sort_manifests(&files(&refs))
+    };
+    let e = sort(&entries).unwrap_err();
     assert!(
         e.starts_with("YAML parse error on c/templates/f41.yaml: "),
         "{e}"
     );
     entries[41].1 = good.clone();
-    let refs: Vec<(&str, &str)> = entries
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let e = sort_manifests(&files(&refs)).unwrap_err();
+    let e = sort(&entries).unwrap_err();
     assert!(
         e.starts_with("YAML parse error on c/templates/f52.yaml: "),
         "{e}"
     );
     entries[52].1 = good.clone();
-    let refs: Vec<(&str, &str)> = entries
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let (_, generic) = sort_manifests(&files(&refs)).unwrap();
+    let (_, generic) = sort(&entries).unwrap();
     let paths: Vec<&str> = generic.iter().map(|m| m.path.as_str()).collect();
     let want: Vec<&str> = entries.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(paths, want, "order kept");

@@ -71,29 +71,18 @@ struct Lane<const N: usize> {
 impl<const N: usize> Lane<N> {
     fn new(n: &[u64; N], bits: usize, r_bits: usize) -> Self {
         debug_assert!(n[0] & 1 == 1 && (n[(bits - 1) / 64] >> ((bits - 1) % 64)) & 1 == 1);
-        let mut inv = n[0];
-        for _ in 0..5 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(n[0].wrapping_mul(inv)));
-        }
         // 2^(bits-1) < n (n is odd with its top bit at bits-1), then doublings up to R.
         let mut one = [0u64; N];
         one[(bits - 1) / 64] = 1 << ((bits - 1) % 64);
         for _ in bits - 1..r_bits {
             one = monty::double_mod(&one, n);
         }
-        let mut n_minus_1 = *n;
-        n_minus_1[0] &= !1;
-        let s = n_minus_1
-            .iter()
-            .enumerate()
-            .find(|&(_, &l)| l != 0)
-            .map(|(j, l)| 64 * j + l.trailing_zeros() as usize)
-            .unwrap_or(0);
+        let (d, s) = monty::split_minus_one(n);
         Lane {
             n: *n,
-            n0: inv.wrapping_neg() & MASK52,
+            n0: monty::neg_inv(n[0]) & MASK52,
             one,
-            d: monty::shr(&n_minus_1, s),
+            d,
             s,
         }
     }

@@ -22,12 +22,6 @@ impl<const N: usize> Monty<N> {
     /// `n` must be odd and greater than 1.
     pub(crate) fn new(n: &[u64; N]) -> Self {
         debug_assert!(n[0] & 1 == 1);
-        // Newton's iteration for the inverse of n[0] modulo 2^64 (each step doubles the
-        // number of correct low bits; n[0] is its own inverse modulo 8).
-        let mut inv = n[0];
-        for _ in 0..5 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(n[0].wrapping_mul(inv)));
-        }
         let mut one = [0u64; N];
         one[0] = 1;
         // R mod n, then R² mod n, by modular doubling (fine for a once-per-modulus step).
@@ -41,7 +35,7 @@ impl<const N: usize> Monty<N> {
         }
         Monty {
             n: *n,
-            n0: inv.wrapping_neg(),
+            n0: neg_inv(n[0]),
             one: r,
             r2,
         }
@@ -186,6 +180,29 @@ pub(crate) fn double_mod<const N: usize>(a: &[u64; N], n: &[u64; N]) -> [u64; N]
         carry = a[j] >> 63;
     }
     reduce_once(&d, carry, n)
+}
+
+/// -x⁻¹ mod 2^64 for odd x: Newton's iteration (each step doubles the number of correct
+/// low bits; x is its own inverse modulo 8).
+pub(crate) fn neg_inv(x: u64) -> u64 {
+    let mut inv = x;
+    for _ in 0..5 {
+        inv = inv.wrapping_mul(2u64.wrapping_sub(x.wrapping_mul(inv)));
+    }
+    inv.wrapping_neg()
+}
+
+/// For odd n > 1: (d, s) with n - 1 = d·2^s and d odd.
+pub(crate) fn split_minus_one<const N: usize>(n: &[u64; N]) -> ([u64; N], usize) {
+    let mut n_minus_1 = *n;
+    n_minus_1[0] &= !1;
+    let s = n_minus_1
+        .iter()
+        .enumerate()
+        .find(|&(_, &l)| l != 0)
+        .map(|(j, l)| 64 * j + l.trailing_zeros() as usize)
+        .unwrap_or(0);
+    (shr(&n_minus_1, s), s)
 }
 
 /// n >> s.

@@ -390,17 +390,10 @@ pub(crate) struct Witness<const N: usize> {
 impl<const N: usize> Witness<N> {
     pub(crate) fn new(n: &[u64; N], bits: usize) -> Self {
         debug_assert!(bits >= 8 && n[0] & 1 == 1);
-        let mut n_minus_1 = *n;
-        n_minus_1[0] &= !1;
-        let s = n_minus_1
-            .iter()
-            .enumerate()
-            .find(|&(_, &l)| l != 0)
-            .map(|(j, l)| 64 * j + l.trailing_zeros() as usize)
-            .unwrap_or(0);
+        let (d, s) = monty::split_minus_one(n);
         Witness {
             m: Monty::new(n),
-            d: monty::shr(&n_minus_1, s),
+            d,
             d_bits: bits - s,
             s,
         }
