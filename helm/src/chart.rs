@@ -71,6 +71,9 @@ pub struct Dependency {
     pub alias: String,
     /// `tags:` (strings; other entries ignored).
     pub tags: Vec<String>,
+    /// `import-values:` as (child path, parent path): a string `x` is
+    /// (`exports.x`, `.`); a map gives its `child` and `parent`.
+    pub import_values: Vec<(String, String)>,
 }
 
 /// A file of the chart: path relative to the chart root (forward slashes) and its bytes.
@@ -322,6 +325,19 @@ fn parse_metadata(data: &[u8]) -> Result<Metadata, LoadError> {
                             .iter()
                             .filter_map(|t| match t {
                                 Yaml::String(s) => Some(s.clone()),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    },
+                    import_values: match m.get("import-values") {
+                        Some(Yaml::Seq(items)) => items
+                            .iter()
+                            .filter_map(|iv| match iv {
+                                Yaml::String(s) => Some((format!("exports.{s}"), ".".into())),
+                                Yaml::Map(m) => {
+                                    Some((str_field(m, "child"), str_field(m, "parent")))
+                                }
                                 _ => None,
                             })
                             .collect(),

@@ -13,7 +13,7 @@
 //! * `alias` renders a copy of the chart under the alias (values key, template paths,
 //!   `.Chart.Name`); one chart may be listed twice under two aliases.
 //! * Before any of this, every dependency the rendered chart lists must be under `charts/`
-//!   ([`check_dependencies`]).
+//!   ([`check_dependencies`]); after it, `import-values` are applied.
 
 use goyaml::{Map, Yaml};
 
@@ -48,7 +48,59 @@ pub fn enabled_chart(chart: &Chart, user: &Map) -> Result<Option<Chart>, String>
     }
     let mut processed = chart.clone();
     process(&mut processed, user, "")?;
+    import_values(&mut processed)?;
     Ok(Some(processed))
+}
+
+/// Helm's `processDependencyImportValues` (merge mode, as `helm template` runs it),
+/// deepest charts first: each listed `import-values` entry copies the table at
+/// `<dependency>.<child>` of the chart's merged values to `<parent>` (`.` is the top), and
+/// the chart's defaults become its merged values with the imports under them (the chart's
+/// own values win over imported ones). A child path that is not a table is skipped.
+fn import_values(chart: &mut Chart) -> Result<(), String> {
+    for sub in &mut chart.dependencies {
+        import_values(sub)?;
+    }
+    if chart
+        .metadata
+        .dependencies
+        .iter()
+        .all(|d| d.import_values.is_empty())
+    {
+        return Ok(());
+    }
+    let cvals = crate::values::coalesce_chart(chart, Map::new())?;
+    let mut imported = Map::new();
+    for dep in &chart.metadata.dependencies {
+        for (child, parent) in &dep.import_values {
+            let Some(table) = table_at(&cvals, &format!("{}.{child}", dep.name)) else {
+                continue;
+            };
+            let mut at = table.clone();
+            if parent != "." {
+                for part in parent.rsplit('.') {
+                    at = Map::from([(part.to_string(), Yaml::Map(at))]);
+                }
+            }
+            crate::values::merge_missing(&mut imported, &at);
+        }
+    }
+    let mut values = cvals;
+    crate::values::merge_missing(&mut values, &imported);
+    chart.values = values;
+    Ok(())
+}
+
+/// Helm's `Values.Table`: the table at a dotted path.
+fn table_at<'a>(values: &'a Map, path: &str) -> Option<&'a Map> {
+    let mut table = values;
+    for part in path.split('.') {
+        match table.get(part) {
+            Some(Yaml::Map(m)) => table = m,
+            _ => return None,
+        }
+    }
+    Some(table)
 }
 
 fn lists_dependencies(chart: &Chart) -> bool {

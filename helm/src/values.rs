@@ -178,7 +178,7 @@ fn coalesce_globals(dest: &mut Map, src: &Map) {
 
 /// `coalesceTablesFullKey` with merge on: keys of `src` missing from `dst` are added (nulls
 /// too), tables on both sides merge recursively, `dst` wins otherwise.
-fn merge_missing(dst: &mut Map, src: &Map) {
+pub(crate) fn merge_missing(dst: &mut Map, src: &Map) {
     for (key, val) in src {
         match (dst.get_mut(key), val) {
             (None, v) => {

@@ -181,6 +181,23 @@ fn dependency_aliases() {
     });
 }
 
+/// `import-values`: exports by name and child/parent paths, two levels deep, a missing
+/// child table skipped, the parent's own values and user values winning.
+#[test]
+fn dependency_import_values() {
+    check(Case {
+        golden: "imports",
+        chart: "imports",
+        ..BASE
+    });
+    check(Case {
+        golden: "imports-set",
+        chart: "imports",
+        set: &["database.host=user", "level=top"],
+        ..BASE
+    });
+}
+
 #[test]
 fn errors_worded_as_helm() {
     for c in [

@@ -28,6 +28,8 @@ run subcharts rel "$here/charts/subcharts"
 run conditions rel "$here/charts/conditions"
 run aliases rel "$here/charts/aliases"
 run aliases-off rel "$here/charts/aliases" --set second.enabled=false
+run imports rel "$here/charts/imports"
+run imports-set rel "$here/charts/imports" --set database.host=user --set level=top
 run conditions-off rel "$here/charts/conditions" --set a.enabled=false --set tags.extra=false
 run conditions-on rel "$here/charts/conditions" --set tags.extra=true --set c.on=true --set a.aa.enabled=true
 run subcharts-set rel "$here/charts/subcharts" --set global.g=user --set sub.x=7 --set-json 'second={"z":null}'
