@@ -216,6 +216,21 @@ fn to_biguint<const N: usize>(n: &[u64; N]) -> BigUint {
     BigUint::from_bytes_le(&bytes)
 }
 
+/// `f::<N, D>(args)` with D the number of 52-bit digits the IFMA kernel uses for N limbs
+/// (52·D ≥ 64·N + 2, so R > 4n); `None` for limb counts without a size here.
+#[cfg(target_arch = "x86_64")]
+macro_rules! with_digits {
+    ($n:ident, $f:ident($($arg:expr),*)) => {
+        match $n {
+            8 => $f::<$n, 10>($($arg),*),
+            16 => $f::<$n, 20>($($arg),*),
+            32 => $f::<$n, 40>($($arg),*),
+            64 => $f::<$n, 79>($($arg),*),
+            _ => None,
+        }
+    };
+}
+
 /// How the base-2 tests of sieve survivors run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kernel {
@@ -285,14 +300,7 @@ fn base2_many<const N: usize>(cands: &[[u64; N]], bits: usize, kernel: Kernel) -
     #[cfg(target_arch = "x86_64")]
     if kernel == Kernel::Ifma {
         use crate::ifma::base2_batch;
-        // 52-bit digits with 52·D ≥ 64·N + 2 (R > 4n).
-        let lanes = match N {
-            8 => base2_batch::<N, 10>(cands, bits),
-            16 => base2_batch::<N, 20>(cands, bits),
-            32 => base2_batch::<N, 40>(cands, bits),
-            64 => base2_batch::<N, 79>(cands, bits),
-            _ => None,
-        };
+        let lanes = with_digits!(N, base2_batch(cands, bits));
         if let Some(lanes) = lanes {
             return lanes[..cands.len()].to_vec();
         }
@@ -444,13 +452,7 @@ fn random_rounds<const N: usize, R: RngCore>(
     #[cfg(target_arch = "x86_64")]
     if kernel == Kernel::Ifma {
         use crate::ifma::rounds_batch;
-        let verdict = match N {
-            8 => rounds_batch::<N, 10>(n, &bases, bits),
-            16 => rounds_batch::<N, 20>(n, &bases, bits),
-            32 => rounds_batch::<N, 40>(n, &bases, bits),
-            64 => rounds_batch::<N, 79>(n, &bases, bits),
-            _ => None,
-        };
+        let verdict = with_digits!(N, rounds_batch(n, &bases, bits));
         if let Some(verdict) = verdict {
             return verdict;
         }

@@ -12,6 +12,7 @@
 //! Format: RFC 8536 (TZif versions 1 to 4; the 64-bit block of version 2 and later).
 
 use std::path::Path;
+use std::sync::Arc;
 
 /// TZif files larger than this are refused (the largest in tzdata is under 4 KiB).
 pub const MAX_TZIF_BYTES: u64 = 1 << 20;
@@ -74,8 +75,31 @@ impl Zone {
     }
 }
 
-/// Go's `LoadLocation(name)`; `None` where Go returns an error.
-pub fn load(name: &str) -> Option<Zone> {
+/// At most this many zone names (loaded or not) are remembered; names come from templates.
+const MAX_CACHED_ZONES: usize = 64;
+
+type ZoneCache = std::sync::Mutex<Vec<(String, Option<Arc<Zone>>)>>;
+static CACHE: ZoneCache = std::sync::Mutex::new(Vec::new());
+
+/// Go's `LoadLocation(name)`; `None` where Go returns an error. Results are kept per name
+/// (up to [`MAX_CACHED_ZONES`]), so a template formatting dates in a loop reads each file
+/// once, and `Local` is read once per process as in Go.
+pub fn load(name: &str) -> Option<Arc<Zone>> {
+    let cached = |c: &[(String, Option<Arc<Zone>>)]| {
+        c.iter().find(|(n, _)| n == name).map(|(_, z)| z.clone())
+    };
+    if let Some(z) = cached(&CACHE.lock().unwrap_or_else(|e| e.into_inner())) {
+        return z;
+    }
+    let zone = load_uncached(name).map(Arc::new);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if cached(&cache).is_none() && cache.len() < MAX_CACHED_ZONES {
+        cache.push((name.to_string(), zone.clone()));
+    }
+    zone
+}
+
+fn load_uncached(name: &str) -> Option<Zone> {
     match name {
         "" | "UTC" => return Some(Zone::utc()),
         "Local" => return local(),
@@ -101,7 +125,7 @@ fn local() -> Option<Zone> {
             if tz.starts_with('/') {
                 return read(Path::new(tz)).or_else(|| Some(Zone::utc()));
             }
-            load(tz).or_else(|| Some(Zone::utc()))
+            load_uncached(tz).or_else(|| Some(Zone::utc()))
         }
         Err(_) => read(Path::new("/etc/localtime")).or_else(|| Some(Zone::utc())),
     }
@@ -423,12 +447,22 @@ fn tz_date(s: &str) -> Option<(Date, &str)> {
 mod tests {
     use super::*;
 
-    fn zone(name: &str) -> Option<Zone> {
+    fn zone(name: &str) -> Option<Arc<Zone>> {
         let z = load(name);
         if z.is_none() {
             eprintln!("SKIPPED: no tzdata for {name} on this machine");
         }
         z
+    }
+
+    #[test]
+    fn loads_are_cached_and_bounded() {
+        let a = load("UTC").unwrap();
+        assert!(Arc::ptr_eq(&a, &load("UTC").unwrap()));
+        for i in 0..2 * MAX_CACHED_ZONES {
+            assert!(load(&format!("No/Zone_{i}")).is_none());
+        }
+        assert!(CACHE.lock().unwrap().len() <= MAX_CACHED_ZONES);
     }
 
     #[test]
