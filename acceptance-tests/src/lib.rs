@@ -13,7 +13,6 @@ use std::sync::OnceLock;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 struct Mirror {
-    _dir: tempfile::TempDir,
     cli_config: PathBuf,
 }
 
@@ -65,21 +64,58 @@ fn mirror() -> &'static Mirror {
     static MIRROR: OnceLock<Mirror> = OnceLock::new();
     MIRROR.get_or_init(|| {
         terraform_available();
-        let dir = tempfile::tempdir().expect("temp dir");
-        let dest = dir.path().join(format!("mirror/registry.terraform.io/talos-cilium/cilium/{VERSION}/linux_amd64"));
+        // One mirror per test process, beside the built binary (or under the
+        // temp dir for PROVIDER_BIN): a static is
+        // never dropped, so a temporary directory would outlive every run. The
+        // mirrors of processes that have ended are removed here instead.
+        let root = match std::env::var_os("PROVIDER_BIN") {
+            Some(_) => std::env::temp_dir().join("terraform-provider-cilium-acceptance"),
+            None => provider_binary()
+                .parent()
+                .expect("provider binary has a directory")
+                .join("acceptance-mirrors"),
+        };
+        remove_stale_mirrors(&root);
+        let dir = root.join(std::process::id().to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        let dest = dir.join(format!("mirror/registry.terraform.io/talos-cilium/cilium/{VERSION}/linux_amd64"));
         std::fs::create_dir_all(&dest).unwrap();
-        std::fs::copy(provider_binary(), dest.join(format!("terraform-provider-cilium_v{VERSION}"))).unwrap();
-        let cli_config = dir.path().join("terraformrc");
+        let installed = dest.join(format!("terraform-provider-cilium_v{VERSION}"));
+        // A hard link costs no space; a copy when the link is not possible.
+        if std::fs::hard_link(provider_binary(), &installed).is_err() {
+            std::fs::copy(provider_binary(), &installed).unwrap();
+        }
+        let cli_config = dir.join("terraformrc");
         std::fs::write(
             &cli_config,
             format!(
                 "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/talos-cilium/cilium\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/talos-cilium/cilium\"]\n  }}\n}}\n",
-                dir.path().join("mirror").display()
+                dir.join("mirror").display()
             ),
         )
         .unwrap();
-        Mirror { _dir: dir, cli_config }
+        Mirror { cli_config }
     })
+}
+
+/// Removes the mirrors under `root` whose test process no longer runs (Linux:
+/// no `/proc/PID`; elsewhere nothing is removed).
+fn remove_stale_mirrors(root: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Fails loudly when terraform is missing.

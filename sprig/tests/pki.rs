@@ -15,21 +15,40 @@ fn seeded(seed: u8) -> DefaultGenerator {
     DefaultGenerator::seeded([seed; 32], NOW)
 }
 
+/// Runs openssl with `input` on its standard input (no files left behind).
 fn openssl(args: &[&str], input: &str) -> Option<String> {
-    let dir = std::env::temp_dir().join(format!("sprig-pki-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    let f = dir.join(format!("in-{}.pem", args.join("_").replace('/', "")));
-    std::fs::write(&f, input).ok()?;
-    let mut full: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    full.push("-in".into());
-    full.push(f.to_string_lossy().into_owned());
-    let out = Command::new("openssl").args(&full).output().ok()?;
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new("openssl")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(input.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
     assert!(
         out.status.success(),
         "openssl {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A scratch directory removed when dropped, even when an assertion fails.
+struct Scratch(std::path::PathBuf);
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 #[test]
@@ -87,8 +106,8 @@ fn same_seed_same_bytes_and_chain_is_valid() {
     assert!(leaf.contains("X509v3 Authority Key Identifier"), "{leaf}");
 
     // the chain verifies
-    let dir = std::env::temp_dir().join(format!("sprig-chain-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = Scratch::new("sprig-chain");
+    let dir = &scratch.0;
     std::fs::write(dir.join("ca.pem"), &ca1.cert).unwrap();
     std::fs::write(dir.join("leaf.pem"), &leaf1.cert).unwrap();
     let out = Command::new("openssl")

@@ -59,6 +59,9 @@ pub use api::{
 };
 pub use codec::CodecError;
 pub use diag::{AttributePath, Diagnostic, Diagnostics, Severity, Step, has_errors};
+/// ECDSA P-521 / SHA-512 verification as the TLS layer uses it for the host's
+/// client certificate (public for benchmarks and outside checks).
+pub use p521::verify as verify_ecdsa_p521_sha512;
 pub use schema::{
     AttrType, Attribute, Block, FunctionSignature, Mode, NestedBlock, Nesting, Parameter, Schema,
 };
