@@ -218,17 +218,8 @@ mod tests {
             (BigUint::from(1u8) << 58u32) - 1u32,
             BigUint::from(1u8) << 464u32,
         ];
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..300 {
-            let mut bytes = [0u8; 66];
-            for b in bytes.iter_mut() {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                *b = x as u8;
-            }
-            bytes[0] &= 1;
-            out.push(BigUint::from_bytes_be(&bytes) % &p);
+        for v in super::super::test_numbers(0x9e37_79b9_7f4a_7c15, 300) {
+            out.push(v % &p);
         }
         out
     }

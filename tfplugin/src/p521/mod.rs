@@ -298,3 +298,22 @@ fn der_positive_integer(c: &[u8]) -> Option<BigUint> {
 
 #[cfg(test)]
 mod tests;
+
+/// Deterministic 66-byte test numbers (xorshift64), shared by the tests here
+/// and in [`field`].
+#[cfg(test)]
+pub(crate) fn test_numbers(seed: u64, count: usize) -> Vec<BigUint> {
+    let mut x = seed;
+    (0..count)
+        .map(|_| {
+            let mut bytes = [0u8; 66];
+            for b in bytes.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = x as u8;
+            }
+            BigUint::from_bytes_be(&bytes)
+        })
+        .collect()
+}

@@ -225,16 +225,11 @@ fn group_laws_hold_including_the_exceptional_additions() {
 #[test]
 fn wnaf_digits_rebuild_the_scalar() {
     let n = BigUint::from_bytes_be(&curve::N);
-    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    for i in 0..200 {
-        let mut bytes = [0u8; 66];
-        for b in bytes.iter_mut() {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            *b = x as u8;
-        }
-        let k = BigUint::from_bytes_be(&bytes) % &n;
+    for (i, v) in test_numbers(0x2545_f491_4f6c_dd1d, 200)
+        .into_iter()
+        .enumerate()
+    {
+        let k = v % &n;
         let k = if i == 0 { &n - 1u32 } else { k };
         let digits = wnaf(&limbs(&k));
         let (mut pos, mut neg) = (BigUint::ZERO, BigUint::ZERO);
@@ -257,17 +252,9 @@ fn wnaf_digits_rebuild_the_scalar() {
 #[test]
 fn inverses_modulo_n_match_big_integers() {
     let n = BigUint::from_bytes_be(&curve::N);
-    let mut x: u64 = 0x1234_5678_9abc_def1;
     let mut values = vec![BigUint::from(1u8), BigUint::from(2u8), &n - 1u32, &n - 2u32];
-    for _ in 0..200 {
-        let mut bytes = [0u8; 66];
-        for b in bytes.iter_mut() {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            *b = x as u8;
-        }
-        let v = BigUint::from_bytes_be(&bytes) % &n;
+    for v in test_numbers(0x1234_5678_9abc_def1, 200) {
+        let v = v % &n;
         if v != BigUint::ZERO {
             values.push(v);
         }
