@@ -2,7 +2,10 @@
 # Benchmarks the provider as Terraform sees it:
 #  1. handshake: time from process start to the go-plugin handshake line;
 #  2. `terraform plan` wall time for 10 cilium_talos_patch resources, against
-#     the same plan with 10 built-in terraform_data resources (target: <= 2x).
+#     the same plan with 10 built-in terraform_data resources (target: <= 2x);
+#  3. for reference, the same plan served by tfplugin's floor-provider binary
+#     (no domain work, padded to the provider's size because Terraform hashes
+#     the package): the cost of any provider on this protocol layer.
 # Usage: scripts/bench-plan.sh [RUNS]   (default 15 runs each; median reported)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,13 +16,30 @@ command -v openssl >/dev/null || { echo "openssl is required (client certificate
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 cargo build --release --locked -q -p terraform-provider-cilium
+cargo build --release --locked -q -p tfplugin --bin floor-provider
 bin="${CARGO_TARGET_DIR:-$root/target}/release/terraform-provider-cilium"
+floor="${CARGO_TARGET_DIR:-$root/target}/release/floor-provider"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dest="$work/mirror/registry.terraform.io/talos-cilium/cilium/$version/linux_amd64"
 mkdir -p "$dest"
 cp "$bin" "$dest/terraform-provider-cilium_v$version"
+floor_dest="$work/floor-mirror/registry.terraform.io/talos-cilium/cilium/$version/linux_amd64"
+mkdir -p "$floor_dest"
+cp "$floor" "$floor_dest/terraform-provider-cilium_v$version"
+truncate -s "$(stat -c %s "$bin")" "$floor_dest/terraform-provider-cilium_v$version"
+sed "s#$work/mirror#$work/floor-mirror#" > "$work/rc-floor" <<CFG
+provider_installation {
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["registry.terraform.io/talos-cilium/cilium"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/talos-cilium/cilium"]
+  }
+}
+CFG
 cat > "$work/rc" <<CFG
 provider_installation {
   filesystem_mirror {
@@ -53,6 +73,8 @@ for i in $(seq 1 10); do
 done > "$work/builtin/main.tf"
 (cd "$work/cilium" && terraform init -no-color >/dev/null)
 (cd "$work/builtin" && terraform init -no-color >/dev/null)
+mkdir -p "$work/floor" && cp "$work/cilium/main.tf" "$work/floor/"
+(cd "$work/floor" && TF_CLI_CONFIG_FILE="$work/rc-floor" terraform init -no-color >/dev/null)
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:secp521r1 -nodes -keyout "$work/key.pem" \
   -out "$work/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
@@ -86,14 +108,16 @@ def plan(d):
     return time.perf_counter() - t0
 
 for _ in range(2):
-    plan("cilium"); plan("builtin"); handshake()
+    plan("cilium"); plan("builtin"); plan("floor"); handshake()
 hs = sorted(handshake() for _ in range(runs))
-c, b = [], []
-for _ in range(runs):  # interleaved, so machine noise hits both alike
-    c.append(plan("cilium")); b.append(plan("builtin"))
+c, b, f = [], [], []
+for _ in range(runs):  # interleaved, so machine noise hits all alike
+    c.append(plan("cilium")); b.append(plan("builtin")); f.append(plan("floor"))
 mc, mb = statistics.median(c), statistics.median(b)
 print(f"handshake (process start -> handshake line), median of {runs}: {statistics.median(hs)*1000:.1f} ms (min {hs[0]*1000:.1f})")
 print(f"terraform plan, 10 x cilium_talos_patch: median {mc*1000:.0f} ms (min {min(c)*1000:.0f})")
 print(f"terraform plan, 10 x terraform_data:     median {mb*1000:.0f} ms (min {min(b)*1000:.0f})")
+mf = statistics.median(f)
+print(f"terraform plan, 10 x floor-provider:     median {mf*1000:.0f} ms (min {min(f)*1000:.0f}), {mf/mb:.2f}x terraform_data")
 print(f"ratio: {mc/mb:.2f}x (target <= 2x)")
 PY
