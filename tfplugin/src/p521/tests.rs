@@ -130,7 +130,8 @@ fn refuses_out_of_range_scalars_and_malformed_encodings() {
     trailing.push(0);
     let mut wrong_tag = sig.clone();
     wrong_tag[0] = 0x31;
-    let mut padded_r = vec![0x02, 0, 0];
+    // two leading zero bytes are never minimal, whatever r's top bit
+    let mut padded_r = vec![0x02, 0, 0, 0];
     padded_r.extend(r.to_bytes_be());
     padded_r[1] = (padded_r.len() - 2) as u8;
     for bad in [
