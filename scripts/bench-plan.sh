@@ -29,17 +29,6 @@ floor_dest="$work/floor-mirror/registry.terraform.io/talos-cilium/cilium/$versio
 mkdir -p "$floor_dest"
 cp "$floor" "$floor_dest/terraform-provider-cilium_v$version"
 truncate -s "$(stat -c %s "$bin")" "$floor_dest/terraform-provider-cilium_v$version"
-sed "s#$work/mirror#$work/floor-mirror#" > "$work/rc-floor" <<CFG
-provider_installation {
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["registry.terraform.io/talos-cilium/cilium"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/talos-cilium/cilium"]
-  }
-}
-CFG
 cat > "$work/rc" <<CFG
 provider_installation {
   filesystem_mirror {
@@ -51,6 +40,8 @@ provider_installation {
   }
 }
 CFG
+# the floor provider's workspace installs from its own mirror; nothing else differs
+sed "s#\"$work/mirror\"#\"$work/floor-mirror\"#" "$work/rc" > "$work/rc-floor"
 export TF_CLI_CONFIG_FILE="$work/rc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 unset TF_LOG TF_LOG_PROVIDER
 
