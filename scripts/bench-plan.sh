@@ -5,7 +5,10 @@
 #     the same plan with 10 built-in terraform_data resources (target: <= 2x);
 #  3. for reference, the same plan served by tfplugin's floor-provider binary
 #     (no domain work, padded to the provider's size because Terraform hashes
-#     the package): the cost of any provider on this protocol layer.
+#     the package): the cost of any provider on this protocol layer;
+#  4. the floor provider again, replaying the planned values of the real
+#     provider's first resource for each resource: what Terraform itself
+#     spends on planned values of that shape.
 # Usage: scripts/bench-plan.sh [RUNS]   (default 15 runs each; median reported)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,7 +74,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:secp521r1 -nodes -keyout
   -out "$work/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
 
 python3 - "$work" "$bin" "$runs" <<'PY'
-import os, statistics, subprocess, sys, time
+import json, os, statistics, subprocess, sys, time
 work, binary, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
 def handshake():
@@ -92,23 +95,42 @@ def handshake():
     shutil.rmtree(os.path.dirname(line.split(b"|")[3].decode()), ignore_errors=True)
     return dt
 
-def plan(d):
+def plan(d, env=None):
     t0 = time.perf_counter()
     subprocess.run(["terraform", "plan", "-no-color", "-refresh=false"], cwd=os.path.join(work, d),
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=dict(os.environ, **(env or {})))
     return time.perf_counter() - t0
 
+def tf(d, *args, env=None):
+    return subprocess.run(["terraform", *args], cwd=os.path.join(work, d), check=True,
+                          capture_output=True, env=dict(os.environ, **(env or {}))).stdout
+
+# The real provider's planned values for its first resource, replayed by the
+# floor provider for every resource.
+tf("cilium", "plan", "-refresh=false", "-out=" + os.path.join(work, "cilium.tfplan"))
+shown = json.loads(tf("cilium", "show", "-json", os.path.join(work, "cilium.tfplan")))
+first = next(r for r in shown["planned_values"]["root_module"]["resources"] if r["name"] == "n1")
+with open(os.path.join(work, "planned.json"), "w") as fh:
+    json.dump(first["values"], fh)
+replay = {"FLOOR_PLANNED_VALUES": os.path.join(work, "planned.json")}
+replay_lines = len(tf("floor", "plan", "-no-color", "-refresh=false", env=replay).splitlines())
+cilium_lines = len(tf("cilium", "plan", "-no-color", "-refresh=false").splitlines())
+
 for _ in range(2):
-    plan("cilium"); plan("builtin"); plan("floor"); handshake()
+    plan("cilium"); plan("builtin"); plan("floor"); plan("floor", replay); handshake()
 hs = sorted(handshake() for _ in range(runs))
-c, b, f = [], [], []
+c, b, f, s = [], [], [], []
 for _ in range(runs):  # interleaved, so machine noise hits all alike
     c.append(plan("cilium")); b.append(plan("builtin")); f.append(plan("floor"))
+    s.append(plan("floor", replay))
 mc, mb = statistics.median(c), statistics.median(b)
 print(f"handshake (process start -> handshake line), median of {runs}: {statistics.median(hs)*1000:.1f} ms (min {hs[0]*1000:.1f})")
 print(f"terraform plan, 10 x cilium_talos_patch: median {mc*1000:.0f} ms (min {min(c)*1000:.0f})")
 print(f"terraform plan, 10 x terraform_data:     median {mb*1000:.0f} ms (min {min(b)*1000:.0f})")
-mf = statistics.median(f)
+mf, ms = statistics.median(f), statistics.median(s)
 print(f"terraform plan, 10 x floor-provider:     median {mf*1000:.0f} ms (min {min(f)*1000:.0f}), {mf/mb:.2f}x terraform_data")
+print(f"  same, replaying our planned values:    median {ms*1000:.0f} ms (min {min(s)*1000:.0f}), {ms/mb:.2f}x terraform_data"
+      f" (plan output {replay_lines} lines; ours {cilium_lines})")
 print(f"ratio: {mc/mb:.2f}x (target <= 2x)")
 PY
