@@ -355,6 +355,15 @@ fn temp_socket_dir() -> io::Result<PathBuf> {
     Err(io::Error::other("could not create a socket directory"))
 }
 
+/// Aborts a spawned task when dropped (so the accept loop ends with the server).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Starts serving `provider` on a unix socket inside the current tokio runtime.
 pub async fn start<P: Provider>(provider: P, config: ServeConfig) -> Result<Running, ServeError> {
     let (tls, server_cert_der) = tls_config(&config.client_cert_pem)?;
@@ -396,22 +405,31 @@ pub async fn start<P: Provider>(provider: P, config: ServeConfig) -> Result<Runn
             });
         }
     };
-    let provider_svc = ProviderServer::new(ProviderService::new(provider))
-        .max_decoding_message_size(MAX_MESSAGE_SIZE)
-        .max_encoding_message_size(MAX_MESSAGE_SIZE);
-    let router = tonic::transport::Server::builder()
-        .add_service(provider_svc)
-        .add_service(plugin::grpc_controller_server::GrpcControllerServer::new(
-            Controller(shutdown.clone()),
-        ))
-        .add_service(plugin::grpc_stdio_server::GrpcStdioServer::new(Stdio))
-        .add_service(plugin::grpc_broker_server::GrpcBrokerServer::new(Broker));
     let stop = shutdown.clone();
+    let controller = Controller(shutdown.clone());
+    // Connections are accepted (and their TLS handshakes run) from now on,
+    // while the service below is still being built.
+    let accepting = AbortOnDrop(tokio::spawn(accept_loop));
     let task = tokio::spawn(async move {
+        let _accepting = accepting;
+        // Built here rather than before returning: the caller prints the
+        // handshake line meanwhile, so building every schema (about 0.25 ms in
+        // a fresh process, once per launch) overlaps Terraform's dial and TLS
+        // handshake instead of delaying them. Accepted connections wait in
+        // the channel.
+        let provider_svc = ProviderServer::new(ProviderService::new(provider))
+            .max_decoding_message_size(MAX_MESSAGE_SIZE)
+            .max_encoding_message_size(MAX_MESSAGE_SIZE);
+        let router = tonic::transport::Server::builder()
+            .add_service(provider_svc)
+            .add_service(plugin::grpc_controller_server::GrpcControllerServer::new(
+                controller,
+            ))
+            .add_service(plugin::grpc_stdio_server::GrpcStdioServer::new(Stdio))
+            .add_service(plugin::grpc_broker_server::GrpcBrokerServer::new(Broker));
         let incoming = tokio_stream::wrappers::ReceiverStream::new(rx);
         tokio::select! {
             r = router.serve_with_incoming(incoming) => r.map_err(|e| ServeError::Io(io::Error::other(e.to_string()))),
-            _ = accept_loop => Ok(()),
             _ = stop.notified() => Ok(()),
         }
     });
